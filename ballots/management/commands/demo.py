@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+
+from faq.demo import load_demo_faq
+from members.demo import DEMO_PASSWORD, demo_accounts, load_demo_register
+
+
+class Command(BaseCommand):
+    help = "Laad demogegevens: regio's, leden, ambassadeurs, bestuur en FAQ (idempotent)."
+
+    def handle(self, *args, **options):
+        plan = load_demo_register()
+        faq_created = load_demo_faq()
+        self.stdout.write(f"Ledenregister: {plan.summary()}; FAQ: {faq_created} nieuwe vragen.")
+        self.stdout.write("")
+        self.stdout.write("Demo-accounts (wachtwoord voor alle: %s):" % DEMO_PASSWORD)
+        for email in demo_accounts():
+            self.stdout.write(f"  {email}")
+        self.stdout.write(
+            "Bestuur en ambassadeurs stellen bij de eerste keer inloggen een tweede factor in "
+            "(authenticator-app of passkey). Andere leden loggen in met een code per e-mail; "
+            "die verschijnt in deze console."
+        )

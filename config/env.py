@@ -1,0 +1,100 @@
+"""Reading settings from the environment: small parsers, each with a clear error.
+
+Kept apart from settings.py so the parsing rules can be tested without reloading settings.
+"""
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use 1/0, true/false).")
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def secret_key(var_dir: Path) -> str:
+    """SECRET_KEY from the environment, or one generated once and kept in var/.
+
+    Generating it once (rather than per start) keeps sessions valid across restarts of the
+    embedded default; production sets SECRET_KEY explicitly.
+    """
+    from_env = os.environ.get("SECRET_KEY")
+    if from_env:
+        return from_env
+    key_file = var_dir / "secret_key"
+    if not key_file.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(64))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def mailers_from_url(url: str) -> dict:
+    """Django 6.1's MAILERS setting from an EMAIL_URL.
+
+    Supported: console://, locmem://, dummy://, file:///path, smtp://user:pass@host:port
+    (STARTTLS with ?tls=1, the default on port 587) and smtps://... (implicit TLS).
+    """
+    parsed = urlparse(url)
+    scheme = parsed.scheme.lower()
+    simple = {
+        "console": "django.core.mail.backends.console.EmailBackend",
+        "locmem": "django.core.mail.backends.locmem.EmailBackend",
+        "dummy": "django.core.mail.backends.dummy.EmailBackend",
+    }
+    if scheme in simple:
+        return {"default": {"BACKEND": simple[scheme]}}
+    if scheme == "file":
+        if not parsed.path:
+            raise ImproperlyConfigured("EMAIL_URL file:// needs a directory, e.g. file:///var/mail")
+        return {
+            "default": {
+                "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                "OPTIONS": {"file_path": parsed.path},
+            }
+        }
+    if scheme in {"smtp", "smtps"}:
+        if not parsed.hostname:
+            raise ImproperlyConfigured(f"EMAIL_URL {scheme}:// needs a host name.")
+        query = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+        use_ssl = scheme == "smtps"
+        port = parsed.port or (465 if use_ssl else 587)
+        use_tls = not use_ssl and query.get("tls", "1" if port == 587 else "0") in TRUE_WORDS
+        options = {
+            "host": parsed.hostname,
+            "port": port,
+            "use_tls": use_tls,
+            "use_ssl": use_ssl,
+            "timeout": int(query.get("timeout", "20")),
+        }
+        if parsed.username:
+            options["username"] = unquote(parsed.username)
+            options["password"] = unquote(parsed.password or "")
+        return {
+            "default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
+        }
+    raise ImproperlyConfigured(
+        f"EMAIL_URL scheme {scheme!r} is not supported "
+        "(use console, locmem, dummy, file, smtp or smtps)."
+    )

@@ -1,0 +1,8 @@
+"""WSGI entry point: plain HTTP in production (gunicorn), see platform/ and STACK.md."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+application = get_wsgi_application()

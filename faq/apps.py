@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FaqConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "faq"
+    verbose_name = _("Veelgestelde vragen")
+    board_permissions = [
+        "faq.view_topic",
+        "faq.add_topic",
+        "faq.change_topic",
+        "faq.view_question",
+        "faq.add_question",
+        "faq.change_question",
+    ]

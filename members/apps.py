@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class MembersConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "members"
+    verbose_name = _("Leden")
+    # Permissions the board role holds for this app (see members.roles.sync_board_group).
+    board_permissions = [
+        "members.access_board",
+        "members.import_register",
+        "members.view_user",
+        "members.change_user",
+        "members.view_region",
+        "members.add_region",
+        "members.change_region",
+        "members.view_membership",
+        "members.add_membership",
+        "members.change_membership",
+        "members.view_mandate",
+        "members.add_mandate",
+        "members.change_mandate",
+    ]
+
+    def ready(self) -> None:
+        from members.roles import sync_board_group_after_migrate
+
+        # Permissions exist only after migrate has created them, so the board group is synced
+        # then (and again after every migrate), never in a data migration.
+        post_migrate.connect(sync_board_group_after_migrate, dispatch_uid="ledenstem-board-group")

@@ -1,0 +1,198 @@
+"""Reading the member register CSV: decoding, separators, columns and per-row checks.
+
+No database here: this turns bytes into clean rows or a list of errors, each naming the line
+of the file it was found on. members.register_import checks the rows against the register.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+COLUMNS = ("membership_number", "name", "email", "region", "role", "weight")
+MAX_WEIGHT = 1_000_000
+MAX_LENGTHS = {"membership_number": 32, "name": 200, "email": 254, "region": 100}
+
+# Dutch words are accepted beside the English ones: the register is kept by Dutch staff.
+ROLE_WORDS = {
+    "member": "member",
+    "lid": "member",
+    "ambassador": "ambassador",
+    "ambassadeur": "ambassador",
+    "deputy": "deputy",
+    "plaatsvervanger": "deputy",
+    "board": "board",
+    "bestuur": "board",
+}
+WEIGHTED_ROLES = {"ambassador", "deputy"}
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    line: int
+    membership_number: str
+    name: str
+    email: str
+    region: str
+    role: str
+    weight: int | None
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"regel {self.line}: {self.message}"
+
+
+@dataclass
+class ParsedRegister:
+    rows: list[RegisterRow]
+    errors: list[RowError]
+
+
+def decode(data: bytes) -> tuple[str | None, list[RowError]]:
+    """UTF-8 with or without a byte-order mark; anything else is refused with the line."""
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [
+            RowError(
+                line,
+                "het bestand is geen UTF-8 (sla het in Excel op als 'CSV UTF-8 (door "
+                "komma's gescheiden)')",
+            )
+        ]
+
+
+def detect_separator(header_line: str) -> str:
+    """Dutch Excel writes semicolons, everyone else commas; the header line tells which."""
+    return ";" if header_line.count(";") > header_line.count(",") else ","
+
+
+def parse_register(data: bytes) -> ParsedRegister:
+    text, errors = decode(data)
+    if text is None:
+        return ParsedRegister(rows=[], errors=errors)
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    if not first_line:
+        return ParsedRegister(rows=[], errors=[RowError(1, "het bestand is leeg")])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_separator(first_line))
+    rows: list[RegisterRow] = []
+    columns: list[str] | None = None
+    try:
+        for record in reader:
+            if not any(field.strip() for field in record):
+                continue  # blank lines (and lines of only separators) carry nothing
+            line = reader.line_num
+            if columns is None:
+                columns, header_error = _read_header(record, line)
+                if header_error:
+                    return ParsedRegister(rows=[], errors=[header_error])
+                continue
+            row, row_errors = _read_row(record, columns, line)
+            errors.extend(row_errors)
+            if row is not None:
+                rows.append(row)
+    except csv.Error as exc:
+        errors.append(RowError(reader.line_num, f"onleesbare CSV ({exc})"))
+    if columns is None:
+        errors.append(RowError(1, "het bestand is leeg"))
+    elif not rows and not errors:
+        errors.append(RowError(reader.line_num, "het bestand bevat geen leden"))
+    errors.extend(_duplicates(rows))
+    errors.sort(key=lambda error: error.line)
+    return ParsedRegister(rows=rows, errors=errors)
+
+
+def _read_header(record: list[str], line: int) -> tuple[list[str], RowError | None]:
+    found = [field.strip().lower() for field in record]
+    if sorted(found) == sorted(COLUMNS) and len(set(found)) == len(found):
+        return found, None
+    missing = [column for column in COLUMNS if column not in found]
+    unknown = [column for column in found if column not in COLUMNS]
+    parts = []
+    if missing:
+        parts.append("ontbrekend: " + ", ".join(missing))
+    if unknown:
+        parts.append("onbekend: " + ", ".join(repr(column) for column in unknown))
+    if not parts:
+        parts.append("een kolom staat er dubbel in")
+    return found, RowError(
+        line, "verkeerde kolommen (" + "; ".join(parts) + "); verwacht: " + ",".join(COLUMNS)
+    )
+
+
+def _read_row(
+    record: list[str], columns: list[str], line: int
+) -> tuple[RegisterRow | None, list[RowError]]:
+    if len(record) != len(columns):
+        return None, [
+            RowError(line, f"{len(record)} velden in plaats van {len(columns)} (kolommen)")
+        ]
+    values = {column: field.strip() for column, field in zip(columns, record, strict=True)}
+    problems: list[str] = []
+    for column in ("membership_number", "name", "email", "region", "role"):
+        if not values[column]:
+            problems.append(f"{column} is leeg")
+    for column, limit in MAX_LENGTHS.items():
+        if len(values[column]) > limit:
+            problems.append(f"{column} is langer dan {limit} tekens")
+    email = values["email"].lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            problems.append(f"ongeldig e-mailadres {values['email']!r}")
+    role = ROLE_WORDS.get(values["role"].lower())
+    if values["role"] and role is None:
+        problems.append(
+            f"onbekende rol {values['role']!r} (gebruik member, ambassador, deputy of board)"
+        )
+    weight: int | None = None
+    if values["weight"]:
+        if role is not None and role not in WEIGHTED_ROLES:
+            problems.append("een stemgewicht hoort alleen bij een ambassadeur")
+        elif not values["weight"].isdigit() or not 0 < int(values["weight"]) <= MAX_WEIGHT:
+            problems.append(
+                f"stemgewicht {values['weight']!r} is geen geheel getal van 1 tot {MAX_WEIGHT}"
+            )
+        else:
+            weight = int(values["weight"])
+    if problems:
+        return None, [RowError(line, "; ".join(problems))]
+    return (
+        RegisterRow(
+            line=line,
+            membership_number=values["membership_number"],
+            name=values["name"],
+            email=email,
+            region=values["region"],
+            role=role,
+            weight=weight,
+        ),
+        [],
+    )
+
+
+def _duplicates(rows: list[RegisterRow]) -> list[RowError]:
+    errors: list[RowError] = []
+    for field, label in (("membership_number", "lidnummer"), ("email", "e-mailadres")):
+        first_seen: dict[str, int] = {}
+        for row in rows:
+            key = getattr(row, field).lower()
+            if key in first_seen:
+                errors.append(
+                    RowError(
+                        row.line,
+                        f"{label} {getattr(row, field)!r} staat ook op regel {first_seen[key]}",
+                    )
+                )
+            else:
+                first_seen[key] = row.line
+    return errors

@@ -1,0 +1,326 @@
+"""Importing the member register: plan the changes a CSV makes, then apply all or nothing.
+
+The register is authoritative for the people in the file: their name, email, region, role
+and ambassador weight. It is keyed on the membership number, so importing the same file
+twice changes nothing the second time. Members missing from the file are left alone (a file
+may cover part of the register); ending a membership is done in the admin.
+"""
+
+from dataclasses import dataclass, field
+
+from allauth.account.models import EmailAddress
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from members.models import Mandate, Membership, MembershipStatus, Region, User
+from members.register_csv import RegisterRow, RowError, parse_register
+from members.roles import BOARD_GROUP_NAME, sync_board_group
+
+ROLE_LABELS = {
+    "member": "lid",
+    "ambassador": "ambassadeur",
+    "deputy": "plaatsvervanger",
+    "board": "bestuur",
+}
+
+
+@dataclass
+class PlannedRow:
+    row: RegisterRow
+    region: Region
+    membership: Membership | None
+    user: User | None  # an existing account (with or without a membership)
+    changes: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        if self.membership is None:
+            return "create"
+        return "update" if self.changes else "unchanged"
+
+
+@dataclass
+class ImportPlan:
+    rows: list[PlannedRow]
+    errors: list[RowError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def of_kind(self, kind: str) -> list[PlannedRow]:
+        return [planned for planned in self.rows if planned.kind == kind]
+
+    @property
+    def creates(self) -> list[PlannedRow]:
+        return self.of_kind("create")
+
+    @property
+    def updates(self) -> list[PlannedRow]:
+        return self.of_kind("update")
+
+    @property
+    def unchanged(self) -> list[PlannedRow]:
+        return self.of_kind("unchanged")
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.creates)} nieuw, {len(self.updates)} gewijzigd, "
+            f"{len(self.unchanged)} ongewijzigd, {len(self.errors)} fout(en)"
+        )
+
+
+class RegisterImportRejected(Exception):
+    """The file has at least one bad row; nothing was imported."""
+
+    def __init__(self, plan: ImportPlan):
+        self.plan = plan
+        super().__init__("; ".join(str(error) for error in plan.errors))
+
+
+def plan_register_import(data: bytes) -> ImportPlan:
+    """What importing `data` would change, without changing anything."""
+    parsed = parse_register(data)
+    if not parsed.rows:
+        return ImportPlan(rows=[], errors=parsed.errors)
+    errors = list(parsed.errors)
+    regions = _regions_by_key()
+    numbers = [row.membership_number for row in parsed.rows]
+    memberships = {
+        membership.membership_number: membership
+        for membership in Membership.objects.select_related("user", "region").filter(
+            membership_number__in=numbers
+        )
+    }
+    users_by_email = {
+        user.email.lower(): user
+        for user in User.objects.select_related("membership").filter(
+            email__in=[row.email for row in parsed.rows]
+        )
+    }
+    current_roles = _current_roles(
+        [m.user_id for m in memberships.values()] + [u.pk for u in users_by_email.values()]
+    )
+    seats: dict[tuple[int, bool], int] = {}
+    planned_rows: list[PlannedRow] = []
+    for row in parsed.rows:
+        region = regions.get(row.region.lower())
+        if region is None:
+            errors.append(RowError(row.line, f"onbekende regio {row.region!r}"))
+            continue
+        membership = memberships.get(row.membership_number)
+        owner = users_by_email.get(row.email)
+        if owner is not None and (membership is None or owner.pk != membership.user_id):
+            other = getattr(owner, "membership", None)
+            if other is not None or membership is not None:
+                holder = f"lid {other.membership_number}" if other else "een ander account"
+                errors.append(
+                    RowError(row.line, f"e-mailadres {row.email!r} hoort al bij {holder}")
+                )
+                continue
+        if row.role in ("ambassador", "deputy"):
+            seat = (region.pk, row.role == "deputy")
+            if seat in seats:
+                errors.append(
+                    RowError(
+                        row.line,
+                        f"regio {region.name} krijgt ook een {ROLE_LABELS[row.role]} "
+                        f"op regel {seats[seat]}",
+                    )
+                )
+                continue
+            seats[seat] = row.line
+        user = membership.user if membership else owner
+        planned = PlannedRow(row=row, region=region, membership=membership, user=user)
+        if membership is not None:
+            planned.changes = _describe_changes(row, region, membership, current_roles)
+        planned_rows.append(planned)
+    errors.sort(key=lambda error: error.line)
+    return ImportPlan(rows=planned_rows, errors=errors)
+
+
+def apply_register_import(data: bytes) -> ImportPlan:
+    """Import `data` in one transaction: every row, or (with any bad row) none.
+
+    Raises RegisterImportRejected naming each bad row. The plan is made again inside the
+    transaction, so a preview that went stale is never applied blindly.
+    """
+    try:
+        with transaction.atomic():
+            plan = plan_register_import(data)
+            if not plan.ok:
+                raise RegisterImportRejected(plan)
+            _apply(plan)
+    except IntegrityError as exc:
+        # A concurrent change to the register (another import, the admin) got in between.
+        plan = ImportPlan(
+            rows=[], errors=[RowError(0, f"het register veranderde tijdens de import ({exc})")]
+        )
+        raise RegisterImportRejected(plan) from exc
+    return plan
+
+
+def _regions_by_key() -> dict[str, Region]:
+    regions: dict[str, Region] = {}
+    for region in Region.objects.all():
+        regions[region.code.lower()] = region
+        regions[region.name.lower()] = region
+    return regions
+
+
+@dataclass(frozen=True)
+class CurrentRole:
+    role: str
+    region_id: int | None = None
+    weight: int | None = None
+
+
+def _current_roles(user_ids: list[int]) -> dict[int, CurrentRole]:
+    roles: dict[int, CurrentRole] = {}
+    board_ids = set(
+        User.objects.filter(pk__in=user_ids, groups__name=BOARD_GROUP_NAME).values_list(
+            "pk", flat=True
+        )
+    )
+    for mandate in Mandate.objects.current().filter(user_id__in=user_ids):
+        role = "deputy" if mandate.is_deputy else "ambassador"
+        roles[mandate.user_id] = CurrentRole(role, mandate.region_id, mandate.weight)
+    for user_id in board_ids:
+        roles[user_id] = CurrentRole("board")
+    return roles
+
+
+def _describe_changes(
+    row: RegisterRow, region: Region, membership: Membership, roles: dict[int, CurrentRole]
+) -> list[str]:
+    user = membership.user
+    changes = []
+    if user.full_name != row.name:
+        changes.append(f"naam: {user.full_name!r} → {row.name!r}")
+    if user.email.lower() != row.email:
+        changes.append(f"e-mail: {user.email} → {row.email}")
+    if membership.region_id != region.pk:
+        changes.append(f"regio: {membership.region.name} → {region.name}")
+    if membership.status != MembershipStatus.ACTIVE:
+        changes.append(f"status: {membership.get_status_display()} → actief")
+    current = roles.get(user.pk, CurrentRole("member"))
+    wanted = CurrentRole(
+        row.role,
+        region.pk if row.role in ("ambassador", "deputy") else None,
+        row.weight if row.role in ("ambassador", "deputy") else None,
+    )
+    if (current.role, current.region_id) != (wanted.role, wanted.region_id):
+        changes.append(f"rol: {ROLE_LABELS[current.role]} → {ROLE_LABELS[wanted.role]}")
+    elif current.weight != wanted.weight:
+        changes.append(
+            f"stemgewicht: {_weight_label(current.weight)} → {_weight_label(wanted.weight)}"
+        )
+    return changes
+
+
+def _weight_label(weight: int | None) -> str:
+    return "automatisch" if weight is None else str(weight)
+
+
+def _apply(plan: ImportPlan) -> None:
+    board = sync_board_group()
+    today = timezone.localdate()
+    people: list[tuple[PlannedRow, User]] = []
+    for planned in plan.rows:
+        if planned.kind == "unchanged":
+            continue
+        people.append((planned, _save_person(planned, today)))
+    # Seats are freed before they are filled, so an ambassador handing over to another in
+    # the same file never trips the one-open-seat-per-region constraint.
+    for planned, user in people:
+        _end_other_mandates(planned, user, today)
+    for planned, user in people:
+        _set_role(planned, user, board, today)
+
+
+def _save_person(planned: PlannedRow, today) -> User:
+    row = planned.row
+    user = planned.user
+    if user is None:
+        user = User.objects.create_user(email=row.email, full_name=row.name)
+    else:
+        email_changed = user.email.lower() != row.email
+        user.full_name = row.name
+        user.email = row.email
+        user.save(update_fields=["full_name", "email"])
+        if email_changed:
+            # A new address must be verified again before it can be used to log in.
+            EmailAddress.objects.filter(user=user).delete()
+    EmailAddress.objects.get_or_create(
+        user=user, email=row.email, defaults={"primary": True, "verified": False}
+    )
+    membership = planned.membership
+    if membership is None:
+        Membership.objects.create(
+            user=user,
+            membership_number=row.membership_number,
+            region=planned.region,
+            joined_on=today,
+        )
+    else:
+        membership.region = planned.region
+        membership.status = MembershipStatus.ACTIVE
+        membership.ended_on = None
+        membership.save(update_fields=["region", "status", "ended_on", "updated_at"])
+    return user
+
+
+def _end_mandate(mandate: Mandate, today) -> None:
+    if mandate.valid_from >= today:
+        mandate.delete()  # it never took effect: nothing to keep
+    else:
+        mandate.valid_to = today
+        mandate.save(update_fields=["valid_to"])
+
+
+def _end_other_mandates(planned: PlannedRow, user: User, today) -> None:
+    row = planned.row
+    is_deputy = row.role == "deputy"
+    for mandate in Mandate.objects.current().filter(user=user):
+        keeps_seat = row.role in ("ambassador", "deputy") and (
+            mandate.region_id == planned.region.pk and mandate.is_deputy == is_deputy
+        )
+        if not keeps_seat:
+            _end_mandate(mandate, today)
+    if row.role in ("ambassador", "deputy"):
+        seat_holders = Mandate.objects.current().filter(
+            region=planned.region, is_deputy=is_deputy
+        )
+        for mandate in seat_holders.exclude(user=user):
+            _end_mandate(mandate, today)
+
+
+def _set_role(planned: PlannedRow, user: User, board, today) -> None:
+    row = planned.row
+    if row.role == "board":
+        user.groups.add(board)
+        if not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+    else:
+        user.groups.remove(board)
+        if user.is_staff and not user.is_superuser:
+            user.is_staff = False
+            user.save(update_fields=["is_staff"])
+    if row.role in ("ambassador", "deputy"):
+        mandate = (
+            Mandate.objects.current()
+            .filter(user=user, region=planned.region, is_deputy=row.role == "deputy")
+            .first()
+        )
+        if mandate is None:
+            Mandate.objects.create(
+                user=user,
+                region=planned.region,
+                is_deputy=row.role == "deputy",
+                weight=row.weight,
+                valid_from=today,
+            )
+        elif mandate.weight != row.weight:
+            mandate.weight = row.weight
+            mandate.save(update_fields=["weight"])

@@ -1,0 +1,75 @@
+"""Who is who: the board role, ambassadors, and which of them need a second factor."""
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+
+BOARD_GROUP_NAME = "Bestuur"
+
+
+def board_permission_names() -> list[str]:
+    """Every "app_label.codename" the board role holds, as declared by each app's config."""
+    names: list[str] = []
+    for config in apps.get_app_configs():
+        names.extend(getattr(config, "board_permissions", []))
+    return names
+
+
+def sync_board_group() -> Group:
+    """Create the board group if needed and give it exactly the declared permissions."""
+    group, _ = Group.objects.get_or_create(name=BOARD_GROUP_NAME)
+    wanted = board_permission_names()
+    permissions = []
+    for name in wanted:
+        app_label, codename = name.split(".", 1)
+        permission = Permission.objects.filter(
+            content_type__app_label=app_label, codename=codename
+        ).first()
+        if permission is None:
+            raise LookupError(f"Board permission {name!r} does not exist (missing migration?).")
+        permissions.append(permission)
+    group.permissions.set(permissions)
+    return group
+
+
+def sync_board_group_after_migrate(sender, app_config=None, **kwargs) -> None:
+    # post_migrate fires once per app, in INSTALLED_APPS order, and each app's permissions are
+    # created by its own signal: sync once, at the last app, when all of them exist.
+    last_app = list(apps.get_app_configs())[-1]
+    if app_config is None or app_config.label != last_app.label:
+        return
+    sync_board_group()
+
+
+def is_board(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_ledenstem_is_board", None)
+    if cached is None:
+        cached = user.groups.filter(name=BOARD_GROUP_NAME).exists()
+        user._ledenstem_is_board = cached
+    return cached
+
+
+def is_ambassador(user) -> bool:
+    """True for a current ambassador or deputy of any region."""
+    if not user.is_authenticated:
+        return False
+    from members.models import Mandate
+
+    return Mandate.objects.current().filter(user=user).exists()
+
+
+def requires_second_factor(user) -> bool:
+    """Board members, ambassadors and anyone with admin access must use a second factor."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or user.is_superuser or is_board(user) or is_ambassador(user)
+
+
+def has_second_factor(user) -> bool:
+    """A TOTP app or a passkey; recovery codes alone are a fallback, not a factor."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()
