@@ -92,7 +92,10 @@ def mailers_from_url(url: str) -> dict:
             options["username"] = unquote(parsed.username)
             options["password"] = unquote(parsed.password or "")
         return {
-            "default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": options,
+            }
         }
     raise ImproperlyConfigured(
         f"EMAIL_URL scheme {scheme!r} is not supported "

@@ -40,18 +40,89 @@ REGIONS = [
 ]
 
 FIRST_NAMES = [
-    "Anouk", "Bram", "Charlotte", "Daan", "Eline", "Floor", "Gijs", "Hanna", "Iris", "Jeroen",
-    "Karin", "Lars", "Maaike", "Niels", "Olga", "Pieter", "Roos", "Sander", "Tessa", "Ubbo",
-    "Vera", "Willem", "Yvonne", "Zeger", "Femke", "Thijs", "Sanne", "Joost", "Lotte", "Marleen",
-    "Ruud", "Esther", "Koen", "Ilse", "Hidde", "Noor", "Bas", "Mirjam", "Wouter", "Fleur",
-]  # fmt: skip
+    "Anouk",
+    "Bram",
+    "Charlotte",
+    "Daan",
+    "Eline",
+    "Floor",
+    "Gijs",
+    "Hanna",
+    "Iris",
+    "Jeroen",
+    "Karin",
+    "Lars",
+    "Maaike",
+    "Niels",
+    "Olga",
+    "Pieter",
+    "Roos",
+    "Sander",
+    "Tessa",
+    "Ubbo",
+    "Vera",
+    "Willem",
+    "Yvonne",
+    "Zeger",
+    "Femke",
+    "Thijs",
+    "Sanne",
+    "Joost",
+    "Lotte",
+    "Marleen",
+    "Ruud",
+    "Esther",
+    "Koen",
+    "Ilse",
+    "Hidde",
+    "Noor",
+    "Bas",
+    "Mirjam",
+    "Wouter",
+    "Fleur",
+]
 LAST_NAMES = [
-    "de Vries", "Jansen", "van den Berg", "Bakker", "Visser", "Smit", "Meijer", "de Boer",
-    "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Leeuwen", "Dekker",
-    "Brouwer", "de Wit", "Dijkstra", "Smits", "de Graaf", "van der Meer", "Kok", "Jacobs",
-    "de Haan", "Vermeulen", "van Dijk", "Schouten", "Hoekstra", "van Beek", "Postma", "Kuipers",
-    "Veenstra", "Huisman", "Wijnands", "Lammers", "Koster", "Prins", "Zijlstra", "Timmermans",
-]  # fmt: skip
+    "de Vries",
+    "Jansen",
+    "van den Berg",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "de Groot",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "van Leeuwen",
+    "Dekker",
+    "Brouwer",
+    "de Wit",
+    "Dijkstra",
+    "Smits",
+    "de Graaf",
+    "van der Meer",
+    "Kok",
+    "Jacobs",
+    "de Haan",
+    "Vermeulen",
+    "van Dijk",
+    "Schouten",
+    "Hoekstra",
+    "van Beek",
+    "Postma",
+    "Kuipers",
+    "Veenstra",
+    "Huisman",
+    "Wijnands",
+    "Lammers",
+    "Koster",
+    "Prins",
+    "Zijlstra",
+    "Timmermans",
+]
 
 BOARD = [("B-0001", "Margriet Hoogeveen", "voorzitter"), ("B-0002", "Tom Ekkel", "secretaris")]
 ALL_MEMBER_EMAIL = f"lid@{DEMO_DOMAIN}"
@@ -78,8 +149,9 @@ def demo_register_csv(members_per_region: int = 16, seed: int = 2026) -> bytes:
                 role, email = "member", f"lid{number}@{DEMO_DOMAIN}"
             writer.writerow([f"L-{number}", name, email, code, role, ""])
     for membership_number, name, title in BOARD:
-        writer.writerow([membership_number, name, f"{title}@{DEMO_DOMAIN}", "utrecht-stad",
-                         "board", ""])  # fmt: skip
+        writer.writerow(
+            [membership_number, name, f"{title}@{DEMO_DOMAIN}", "utrecht-stad", "board", ""]
+        )
     return out.getvalue().encode("utf-8")
 
 

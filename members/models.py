@@ -196,3 +196,6 @@ class BoardAccess(models.Model):
             ("access_board", _("Bestuurspagina's openen")),
             ("import_register", _("Ledenregister importeren")),
         ]
+
+    def __str__(self) -> str:
+        return "board access"

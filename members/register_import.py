@@ -288,9 +288,7 @@ def _end_other_mandates(planned: PlannedRow, user: User, today) -> None:
         if not keeps_seat:
             _end_mandate(mandate, today)
     if row.role in ("ambassador", "deputy"):
-        seat_holders = Mandate.objects.current().filter(
-            region=planned.region, is_deputy=is_deputy
-        )
+        seat_holders = Mandate.objects.current().filter(region=planned.region, is_deputy=is_deputy)
         for mandate in seat_holders.exclude(user=user):
             _end_mandate(mandate, today)
 

@@ -8,5 +8,7 @@ urlpatterns = [
     path("", views.board_dashboard, name="board"),
     path("ledenregister/", views.register_import_upload, name="register_import"),
     path("ledenregister/controle/", views.register_import_preview, name="register_import_preview"),
-    path("ledenregister/bevestigen/", views.register_import_confirm, name="register_import_confirm"),
+    path(
+        "ledenregister/bevestigen/", views.register_import_confirm, name="register_import_confirm"
+    ),
 ]

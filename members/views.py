@@ -86,7 +86,7 @@ def register_import_confirm(request):
         )
         return redirect("members:register_import_preview")
     del request.session[SESSION_KEY]
-    messages.success(request, _("Ledenregister geïmporteerd: %(summary)s.") % {
-        "summary": plan.summary()
-    })
+    messages.success(
+        request, _("Ledenregister geïmporteerd: %(summary)s.") % {"summary": plan.summary()}
+    )
     return redirect("members:board")

@@ -9,4 +9,4 @@ register = template.Library()
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> str:
     # Safe to mark: render_markdown sanitises with nh3.
-    return mark_safe(render_markdown(text or ""))  # noqa: S308
+    return mark_safe(render_markdown(text or ""))

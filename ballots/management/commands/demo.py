@@ -12,7 +12,7 @@ class Command(BaseCommand):
         faq_created = load_demo_faq()
         self.stdout.write(f"Ledenregister: {plan.summary()}; FAQ: {faq_created} nieuwe vragen.")
         self.stdout.write("")
-        self.stdout.write("Demo-accounts (wachtwoord voor alle: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo-accounts (wachtwoord voor alle: {DEMO_PASSWORD}):")
         for email in demo_accounts():
             self.stdout.write(f"  {email}")
         self.stdout.write(

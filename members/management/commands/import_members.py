@@ -34,16 +34,18 @@ class Command(BaseCommand):
             except RegisterImportRejected as rejected:
                 plan = rejected.plan
         for planned in plan.creates:
-            self.stdout.write(f"nieuw      regel {planned.row.line}: {planned.row.membership_number} "
-                              f"{planned.row.name} <{planned.row.email}>")
+            self.stdout.write(
+                f"nieuw      regel {planned.row.line}: {planned.row.membership_number} "
+                f"{planned.row.name} <{planned.row.email}>"
+            )
         for planned in plan.updates:
-            self.stdout.write(f"gewijzigd  regel {planned.row.line}: {planned.row.membership_number} "
-                              + "; ".join(planned.changes))
+            self.stdout.write(
+                f"gewijzigd  regel {planned.row.line}: {planned.row.membership_number} "
+                + "; ".join(planned.changes)
+            )
         if not plan.ok:
             for error in plan.errors:
                 self.stderr.write(f"{file}: {error}")
-            raise CommandError(
-                f"{file}: niets geïmporteerd, {len(plan.errors)} foute regel(s)."
-            )
+            raise CommandError(f"{file}: niets geïmporteerd, {len(plan.errors)} foute regel(s).")
         verb = "zou importeren" if dry_run else "geïmporteerd"
         self.stdout.write(self.style.SUCCESS(f"{file}: {verb}: {plan.summary()}"))

@@ -1,0 +1,44 @@
+import os
+import shutil
+
+import pytest
+from django.core.cache import cache
+
+# In CI a missing tool must fail the run, never skip tests silently (.ci/run sets this).
+STRICT = os.environ.get("LEDENSTEM_STRICT_SKIPS") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    if STRICT:
+        pytest.fail(f"{reason} (LEDENSTEM_STRICT_SKIPS=1: not allowed to skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # allauth's rate limits live in the cache; one test's login attempts must not throttle
+    # the next. With REDIS_URL the tests use their own Redis database (see .ci/run).
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not shutil.which(path):
+        skip_or_fail(f"Chromium not found at {path} (apt-get install chromium)")
+    return path
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In strict mode (CI) a skipped test fails the run: nothing may pass by not running."""
+    if not STRICT or exitstatus != 0:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reporter.write_line(
+            f"LEDENSTEM_STRICT_SKIPS=1: {len(skipped)} test(s) skipped; failing the run.", red=True
+        )
+        session.exitstatus = 1

@@ -1,0 +1,84 @@
+"""factory_boy factories for the register; Dutch names from Faker's nl_NL locale."""
+
+import datetime
+
+import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+from members.models import Mandate, Membership, Region, User
+from members.roles import sync_board_group
+
+PASSWORD = "correct-horse-battery"
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"regio-{n}")
+    name = factory.Sequence(lambda n: f"Regio {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"persoon{n}@example.nl")
+    full_name = factory.Faker("name", locale="nl_NL")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified_email(user, create, extracted, **kwargs):
+        if create and extracted is not False:
+            EmailAddress.objects.get_or_create(
+                user=user, email=user.email, defaults={"primary": True, "verified": True}
+            )
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    membership_number = factory.Sequence(lambda n: f"M-{n:05d}")
+    region = factory.SubFactory(RegionFactory)
+
+
+def member(*, email: str | None = None, **kwargs) -> User:
+    """A user with an active membership (the common case in tests)."""
+    if email is not None:
+        kwargs["user__email"] = email
+    return MembershipFactory(**kwargs).user
+
+
+def board_member(**kwargs) -> User:
+    user = member(**kwargs)
+    user.groups.add(sync_board_group())
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    return user
+
+
+class MandateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mandate
+
+    user = factory.LazyAttribute(lambda o: member(region=o.region))
+    region = factory.SubFactory(RegionFactory)
+    valid_from = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
+
+
+def ambassador(**kwargs) -> User:
+    return MandateFactory(**kwargs).user
+
+
+def add_totp(user: User) -> str:
+    """Give `user` an activated TOTP authenticator; returns the secret to compute codes."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return secret
