@@ -86,3 +86,8 @@ def test_security_headers_are_sent(client):
     assert response["Referrer-Policy"] == "same-origin"
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_dutch_is_the_default_whatever_the_browser_asks(client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="nl">' in html
