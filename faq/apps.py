@@ -13,4 +13,13 @@ class FaqConfig(AppConfig):
         "faq.view_question",
         "faq.add_question",
         "faq.change_question",
+        "faq.view_tag",
+        "faq.add_tag",
+        "faq.change_tag",
+        "faq.view_positionpaper",
+        "faq.add_positionpaper",
+        "faq.change_positionpaper",
+        "faq.view_revision",
+        "faq.view_memberquestion",
+        "faq.change_memberquestion",
     ]

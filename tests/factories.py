@@ -82,3 +82,40 @@ def add_totp(user: User) -> str:
     TOTP.activate(user, secret)
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     return secret
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "faq.Topic"
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Onderwerp {n}")
+    slug = factory.Sequence(lambda n: f"onderwerp-{n}")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "faq.Question"
+
+    topic = factory.SubFactory(TopicFactory)
+    label = factory.Sequence(lambda n: str(n + 1))
+    question = factory.Faker("sentence", locale="nl_NL")
+    answer = factory.Faker("paragraph", locale="nl_NL")
+    status = "published"
+    visibility = "public"
+
+
+class PositionPaperFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "faq.PositionPaper"
+
+    title = factory.Faker("sentence", nb_words=5, locale="nl_NL")
+    slug = factory.Sequence(lambda n: f"standpunt-{n}")
+    organisation = "Werkgroep Test"
+    organisation_code = "test"
+    stance = "for"
+    published_on = factory.LazyFunction(datetime.date.today)
+    summary = factory.Faker("paragraph", locale="nl_NL")
+    body = "## Sectie een\n\nTekst.\n\n## Sectie twee\n\nMeer tekst."
+    status = "published"
+    visibility = "public"

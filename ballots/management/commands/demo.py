@@ -10,7 +10,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         plan = load_demo_register()
         faq_created = load_demo_faq()
-        self.stdout.write(f"Ledenregister: {plan.summary()}; FAQ: {faq_created} nieuwe vragen.")
+        self.stdout.write(
+            f"Ledenregister: {plan.summary()}; FAQ: {faq_created} nieuwe vragen en standpunten."
+        )
         self.stdout.write("")
         self.stdout.write(f"Demo-accounts (wachtwoord voor alle: {DEMO_PASSWORD}):")
         for email in demo_accounts():

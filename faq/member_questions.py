@@ -1,0 +1,136 @@
+"""Members' questions: asking, and the board's three ways of handling one.
+
+Each handling step locks the question row, so two board members cannot both answer it; the
+member is emailed the outcome after the transaction commits.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from faq.models import MemberQuestion, MemberQuestionStatus, Question, Status, Topic
+
+MIN_LENGTH = 10
+MAX_LENGTH = 2000
+MAX_OPEN_PER_MEMBER = 5
+
+
+class QuestionRefused(Exception):
+    """The question cannot be taken or handled; the message says why (Dutch)."""
+
+
+def ask_question(*, user, text: str) -> MemberQuestion:
+    text = text.strip()
+    if len(text) < MIN_LENGTH:
+        raise QuestionRefused(f"Uw vraag is te kort (minimaal {MIN_LENGTH} tekens).")
+    if len(text) > MAX_LENGTH:
+        raise QuestionRefused(f"Uw vraag is te lang (maximaal {MAX_LENGTH} tekens).")
+    with transaction.atomic():
+        open_count = (
+            MemberQuestion.objects.select_for_update()
+            .filter(asked_by=user, status=MemberQuestionStatus.NEW)
+            .count()
+        )
+        if open_count >= MAX_OPEN_PER_MEMBER:
+            raise QuestionRefused(
+                f"U heeft al {open_count} vragen in behandeling; wacht op een antwoord "
+                "voordat u nieuwe vragen stelt."
+            )
+        return MemberQuestion.objects.create(asked_by=user, text=text)
+
+
+@dataclass(frozen=True)
+class NewFaqEntry:
+    topic: Topic
+    label: str
+    question: str
+
+
+def _lock_new(member_question: MemberQuestion) -> MemberQuestion:
+    locked = MemberQuestion.objects.select_for_update().get(pk=member_question.pk)
+    if locked.status != MemberQuestionStatus.NEW:
+        raise QuestionRefused(f"Deze vraag is al afgehandeld ({locked.get_status_display()}).")
+    return locked
+
+
+def _finish(locked: MemberQuestion, *, status: str, response: str, by, faq_question=None):
+    locked.status = status
+    locked.response = response
+    locked.faq_question = faq_question
+    locked.handled_by = by
+    locked.handled_at = timezone.now()
+    locked.save()
+    transaction.on_commit(lambda: send_outcome_email(locked))
+    return locked
+
+
+def answer_question(
+    *, member_question: MemberQuestion, answer: str, by, publish_as: NewFaqEntry | None = None
+) -> MemberQuestion:
+    """Answer the member; with `publish_as`, the answer also becomes a published FAQ entry."""
+    answer = answer.strip()
+    if not answer:
+        raise QuestionRefused("Een antwoord mag niet leeg zijn.")
+    with transaction.atomic():
+        locked = _lock_new(member_question)
+        faq_question = None
+        if publish_as is not None:
+            if Question.objects.filter(topic=publish_as.topic, label=publish_as.label).exists():
+                raise QuestionRefused(
+                    f"Label {publish_as.label} bestaat al bij {publish_as.topic}; kies een ander."
+                )
+            faq_question = Question.objects.create(
+                topic=publish_as.topic,
+                label=publish_as.label,
+                question=publish_as.question.strip(),
+                answer=answer,
+                status=Status.PUBLISHED,
+            )
+        return _finish(locked, status=MemberQuestionStatus.ANSWERED, response=answer, by=by,
+                       faq_question=faq_question)  # fmt: skip
+
+
+def merge_question(
+    *, member_question: MemberQuestion, into: Question, by, note: str = ""
+) -> MemberQuestion:
+    """The question is already answered in the FAQ: point the member there."""
+    if into.status != Status.PUBLISHED:
+        raise QuestionRefused("Koppel alleen aan een gepubliceerde FAQ-vraag.")
+    with transaction.atomic():
+        locked = _lock_new(member_question)
+        return _finish(locked, status=MemberQuestionStatus.MERGED, response=note.strip(), by=by,
+                       faq_question=into)  # fmt: skip
+
+
+def decline_question(*, member_question: MemberQuestion, reason: str, by) -> MemberQuestion:
+    reason = reason.strip()
+    if not reason:
+        raise QuestionRefused("Geef een reden op; het lid krijgt die te lezen.")
+    with transaction.atomic():
+        locked = _lock_new(member_question)
+        return _finish(locked, status=MemberQuestionStatus.DECLINED, response=reason, by=by)
+
+
+def send_outcome_email(member_question: MemberQuestion) -> None:
+    context = {
+        "member_question": member_question,
+        "faq_url": (
+            settings.SITE_URL + member_question.faq_question.get_absolute_url()
+            if member_question.faq_question_id
+            else ""
+        ),
+        "my_questions_url": settings.SITE_URL + "/faq/mijn-vragen/",
+    }
+    message = EmailMultiAlternatives(
+        subject=f"[Ledenstem] Uw vraag: {member_question.get_status_display()}",
+        body=render_to_string("faq/email/member_question_outcome.txt", context),
+        to=[member_question.asked_by.email],
+    )
+    message.attach_alternative(
+        render_to_string("faq/email/member_question_outcome.html", context), "text/html"
+    )
+    message.send()

@@ -1,0 +1,140 @@
+"""One search over FAQ questions and position papers, for what this user may read.
+
+PostgreSQL: Dutch full-text search (stemming, so "huisarts" finds "huisartsen"), ranked, with
+highlighted snippets, served by the GIN indexes of migration 0002. SQLite (the embedded
+default): every query word must occur in the text, compared without case and accents; the
+FAQ is hundreds of items, not millions, so this runs in Python.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from faq.models import PositionPaper, Question
+from faq.search_index import SEARCH_CONFIG, paper_vector, question_vector
+
+MAX_QUERY_LENGTH = 200
+SNIPPET_WORDS = 30
+# Snippet highlights are marked with control characters that cannot occur in the text, so the
+# snippet can be HTML-escaped as a whole and only our <mark> tags are added afterwards.
+START, STOP = "\x02", "\x03"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str  # "question" or "paper"
+    title: str
+    url: str
+    snippet: SafeString
+    rank: float
+
+
+def search(query: str, *, user, limit: int = 20) -> list[SearchHit]:
+    query = " ".join(query.split())[:MAX_QUERY_LENGTH]
+    if not query:
+        return []
+    questions = Question.objects.visible_to(user).select_related("topic")
+    papers = PositionPaper.objects.visible_to(user)
+    if connection.vendor == "postgresql":
+        hits = _postgres_hits(query, questions, papers, limit)
+    else:
+        hits = _python_hits(query, questions, papers)
+    return sorted(hits, key=lambda hit: -hit.rank)[:limit]
+
+
+def _highlighted(text: str) -> SafeString:
+    return mark_safe(escape(text).replace(START, "<mark>").replace(STOP, "</mark>"))
+
+
+def _postgres_hits(query: str, questions, papers, limit: int) -> list[SearchHit]:
+    search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    headline_options = {
+        "config": SEARCH_CONFIG,
+        "start_sel": START,
+        "stop_sel": STOP,
+        "max_words": SNIPPET_WORDS,
+        "min_words": 12,
+    }
+    question_rows = (
+        questions.annotate(vector=question_vector())
+        .filter(vector=search_query)
+        .annotate(
+            rank=SearchRank(question_vector(), search_query),
+            snippet=SearchHeadline("answer", search_query, **headline_options),
+        )
+        .order_by("-rank")[:limit]
+    )
+    paper_rows = (
+        papers.annotate(vector=paper_vector())
+        .filter(vector=search_query)
+        .annotate(
+            rank=SearchRank(paper_vector(), search_query),
+            snippet=SearchHeadline("summary", search_query, **headline_options),
+        )
+        .order_by("-rank")[:limit]
+    )
+    hits = [
+        SearchHit("question", f"{q.label}. {q.question}", q.get_absolute_url(),
+                  _highlighted(q.snippet), q.rank)
+        for q in question_rows
+    ]  # fmt: skip
+    hits += [
+        SearchHit("paper", p.title, p.get_absolute_url(), _highlighted(p.snippet), p.rank)
+        for p in paper_rows
+    ]
+    return hits
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Patiënt" and "patient" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _python_hits(query: str, questions, papers) -> list[SearchHit]:
+    words = [fold(word) for word in re.findall(r"\w+", query)]
+    if not words:
+        return []
+    hits = []
+    for question in questions:
+        document = " ".join([question.question, question.answer, question.footnotes])
+        rank = _python_rank(words, question.question, document)
+        if rank:
+            hits.append(SearchHit("question", f"{question.label}. {question.question}",
+                                  question.get_absolute_url(),
+                                  _python_snippet(words, question.answer), rank))  # fmt: skip
+    for paper in papers:
+        document = " ".join([paper.title, paper.summary, paper.body, paper.organisation])
+        rank = _python_rank(words, paper.title, document)
+        if rank:
+            hits.append(SearchHit("paper", paper.title, paper.get_absolute_url(),
+                                  _python_snippet(words, paper.summary), rank))  # fmt: skip
+    return hits
+
+
+def _python_rank(words: list[str], title: str, document: str) -> float:
+    folded = fold(document)
+    if not all(word in folded for word in words):
+        return 0.0
+    folded_title = fold(title)
+    return float(sum(folded.count(word) + 3 * folded_title.count(word) for word in words))
+
+
+def _python_snippet(words: list[str], text: str) -> SafeString:
+    tokens = text.split()
+    folded_tokens = [fold(token) for token in tokens]
+    first = next((i for i, token in enumerate(folded_tokens) if any(w in token for w in words)), 0)
+    start = max(0, first - 8)
+    window = tokens[start : start + SNIPPET_WORDS]
+    marked = [
+        f"{START}{token}{STOP}" if any(w in fold(token) for w in words) else token
+        for token in window
+    ]
+    prefix = "… " if start else ""
+    suffix = " …" if start + SNIPPET_WORDS < len(tokens) else ""
+    return _highlighted(prefix + " ".join(marked) + suffix)
