@@ -30,8 +30,8 @@ Heuristics, because PDF text has no structure (each one is exercised by the test
   question; if it differs that is reported, and the question is taken up to the first line
   ending in "?".
 - Footnote definitions: a line at column 0 reading "<number> <text>", where the number is the
-  next footnote number (up to 3 may be skipped when that number occurs glued in the text
-  before). A definition block starts after a blank line, a page artefact or another
+  next footnote number (up to 3 may be skipped when that number occurs as a possible marker
+  in the text before). A definition block starts after a blank line, a page artefact or another
   definition; its next lines are continuation text until the body resumes: an indented line
   (pdftotext indents a page's first line), a form feed, a page number, a label line or a
   numbered list item.
@@ -400,7 +400,9 @@ class _Answer:
     first_piece: int = 0  # position of pieces[0] among all answers' pieces
 
 
-def _read_answers(lines: list[_Line], index: _Index, problems: list[FaqTextProblem]) -> list:
+def _read_answers(
+    lines: list[_Line], index: _Index, problems: list[FaqTextProblem]
+) -> list[_Answer]:
     starts = []
     if index.answers_start is not None:
         for i in range(index.answers_start, len(lines)):
@@ -410,7 +412,8 @@ def _read_answers(lines: list[_Line], index: _Index, problems: list[FaqTextProbl
     answers: list[_Answer] = []
     seen: dict[str, int] = {}
     last_position = -1
-    for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+    ends = [*starts[1:], len(lines)] if starts else []
+    for start, end in zip(starts, ends, strict=True):
         label, rest = _label_on(lines[start])
         line_number = lines[start].number
         index_question = index.question_of(label)
@@ -418,9 +421,8 @@ def _read_answers(lines: list[_Line], index: _Index, problems: list[FaqTextProbl
             lines[start], rest, lines[start + 1 : end], index_question
         )
         if question is None:
-            question = _fallback_question(rest, lines[start + 1 : end]) or index_question or ""
-            body_start = _fallback_question_length(rest, lines[start + 1 : end])
-            head = None
+            question, body_start = _fallback_question(rest, lines[start + 1 : end])
+            question = question or index_question or ""
             if index_question is not None:
                 message = (
                     f"vraag {label}: de vraag boven het antwoord wijkt af van de vraag in de "
@@ -514,27 +516,19 @@ def _split_after_characters(text: str, count: int) -> tuple[str, str]:
     return text, ""
 
 
-def _fallback_question_lines(rest: str, region: list[_Line]) -> list[str]:
+def _fallback_question(rest: str, region: list[_Line]) -> tuple[str, int]:
     """Without a matching index question: the label line, and the lines below it up to the
-    first one ending in "?" (not past a blank line)."""
-    if rest.rstrip().endswith("?"):
-        return [rest]
+    first one ending in "?" (not past a blank line). Returns (question, lines of `region`
+    used)."""
     parts = [rest]
-    for line in region[:MAX_FALLBACK_QUESTION_LINES]:
-        if line.kind != TEXT:
-            break
-        parts.append(line.text)
-        if line.text.rstrip().endswith("?"):
-            return parts
-    return [rest]
-
-
-def _fallback_question(rest: str, region: list[_Line]) -> str:
-    return _join(_fallback_question_lines(rest, region))
-
-
-def _fallback_question_length(rest: str, region: list[_Line]) -> int:
-    return len(_fallback_question_lines(rest, region)) - 1
+    if not rest.rstrip().endswith("?"):
+        for line in region[:MAX_FALLBACK_QUESTION_LINES]:
+            if line.kind != TEXT:
+                break
+            parts.append(line.text)
+            if line.text.rstrip().endswith("?"):
+                return _join(parts), len(parts) - 1
+    return _join([rest]), 0
 
 
 def _pieces(lines: list[_Line]) -> list[_Piece]:

@@ -3,10 +3,10 @@ board member answers it in the moderation queue; the member gets the answer by e
 
 import re
 
-import pyotp
 import pytest
 from django.core import mail
 
+from tests.e2e.helpers import fresh_totp_code
 from tests.factories import PASSWORD, QuestionFactory, TopicFactory, add_totp, board_member, member
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -19,7 +19,7 @@ def log_in(page, email: str, totp_secret: str | None = None) -> None:
     page.get_by_role("button", name="Inloggen", exact=True).click()
     if totp_secret:
         page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-        page.get_by_label(re.compile("code", re.IGNORECASE)).fill(pyotp.TOTP(totp_secret).now())
+        page.get_by_label(re.compile("code", re.IGNORECASE)).fill(fresh_totp_code(totp_secret))
         page.get_by_role("button", name=re.compile("aanmelden|inloggen", re.IGNORECASE)).click()
     page.wait_for_url(re.compile(r"/$"))
 

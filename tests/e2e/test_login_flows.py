@@ -2,12 +2,12 @@
 
 import re
 
-import pyotp
 import pytest
 from django.core import mail
 
 from members.register_csv import COLUMNS
 from members.register_import import apply_register_import
+from tests.e2e.helpers import fresh_totp_code
 from tests.factories import PASSWORD, RegionFactory, board_member
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -58,7 +58,7 @@ def test_board_member_without_mfa_sets_up_totp_and_reaches_board_page(page):
 
     secret = page.locator("#authenticator_secret").input_value()
     page.get_by_label(re.compile("Authenticatiecode|Code", re.IGNORECASE)).fill(
-        pyotp.TOTP(secret).now()
+        fresh_totp_code(secret)
     )
     page.get_by_role("button", name=re.compile("activeer", re.IGNORECASE)).click()
     # Activation ends on the recovery codes page (the activate page itself is under /2fa/ too,
