@@ -63,4 +63,3 @@ def page(browser, live_server, request):
         name = re.sub(r"[^A-Za-z0-9_.-]", "_", request.node.nodeid)
         page.screenshot(path=str(FAILURE_DIR / f"{name}.png"), full_page=True)
     context.close()
-
