@@ -29,9 +29,9 @@ demo: migrate
 	$(BIN)/python manage.py demo
 
 # The embedded default: SQLite in var/, in-memory channel layer, mail on the console, one
-# ASGI process serving HTTP and WebSockets.
+# ASGI process serving HTTP and WebSockets, and the background worker beside it.
 run: demo
-	DEBUG=$${DEBUG:-1} $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
+	DEBUG=$${DEBUG:-1} HOST=$(HOST) PORT=$(PORT) scripts/run-dev
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

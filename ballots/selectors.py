@@ -1,9 +1,96 @@
-"""Reads about ballots for pages outside this app.
+"""Reads about ballots for pages: which ballots a user sees, what they may see of each."""
 
-The Ballot model arrives with the ballots issue (#4); until then no ballot can be open, and
-the home page shows its empty state.
-"""
+from ballots.models import Ballot, BallotStatus, Elector, Participation, Proxy, ResultVisibility
+from members.roles import is_board
+
+VISIBLE_STATUSES = [
+    BallotStatus.SCHEDULED,
+    BallotStatus.OPEN,
+    BallotStatus.CLOSED,
+    BallotStatus.CERTIFIED,
+]
 
 
-def open_ballots_for(user) -> list:
-    return []
+def open_ballots_for(user) -> list[Ballot]:
+    """Open ballots in which this user is an elector (for the home page)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Ballot.objects.filter(status=BallotStatus.OPEN, electors__user=user).order_by("closes_at")
+    )
+
+
+def ballots_overview(user) -> dict[str, list[Ballot]]:
+    ballots = Ballot.objects.filter(status__in=VISIBLE_STATUSES).order_by("closes_at")
+    return {
+        "open": [b for b in ballots if b.status == BallotStatus.OPEN],
+        "upcoming": [b for b in ballots if b.status == BallotStatus.SCHEDULED],
+        "closed": [b for b in ballots if b.status in (BallotStatus.CLOSED, BallotStatus.CERTIFIED)][
+            ::-1
+        ],
+    }
+
+
+def elector_of(ballot: Ballot, user) -> Elector | None:
+    if not user.is_authenticated:
+        return None
+    return Elector.objects.filter(ballot=ballot, user=user).select_related("region").first()
+
+
+def has_voted(ballot: Ballot, elector: Elector | None) -> bool:
+    return (
+        elector is not None
+        and Participation.objects.filter(ballot=ballot, elector=elector).exists()
+    )
+
+
+def may_see_tally(ballot: Ballot, user) -> bool:
+    """The tally (not just turnout): after closing for everyone who can see the ballot;
+    while open only as the ballot's visibility setting says."""
+    if ballot.status in (BallotStatus.CLOSED, BallotStatus.CERTIFIED):
+        return True
+    if ballot.status != BallotStatus.OPEN:
+        return False
+    if ballot.result_visibility == ResultVisibility.EVERYONE:
+        return True
+    return ballot.result_visibility == ResultVisibility.BOARD and is_board(user)
+
+
+def proxies_of(ballot: Ballot, elector: Elector | None) -> dict:
+    if elector is None:
+        return {"given": None, "held": []}
+    given = (
+        Proxy.objects.filter(ballot=ballot, grantor=elector, revoked=False)
+        .select_related("holder__user")
+        .first()
+    )
+    held = list(
+        Proxy.objects.filter(ballot=ballot, holder=elector, revoked=False).select_related(
+            "grantor__user"
+        )
+    )
+    return {"given": given, "held": held}
+
+
+def consultation_for_region(ballot: Ballot, region_id: int) -> list[dict]:
+    """For an ambassador: how their region voted in the member consultation(s) advising this
+    ballot (closed ones only; small regions are merged for secret ballots)."""
+    from ballots.tally import tally
+
+    results = []
+    for consultation in ballot.consultations.filter(
+        status__in=[BallotStatus.CLOSED, BallotStatus.CERTIFIED]
+    ):
+        counted = tally(consultation)
+        region_name = (
+            Elector.objects.filter(ballot=ballot, region_id=region_id)
+            .values_list("region__name", flat=True)
+            .first()
+        )
+        results.append(
+            {
+                "ballot": consultation,
+                "region": counted.regions.get(region_name) if region_name else None,
+            }
+        )
+    return results

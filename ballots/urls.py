@@ -6,4 +6,14 @@ app_name = "ballots"
 
 urlpatterns = [
     path("", views.ballot_index, name="index"),
+    path("<int:pk>/", views.ballot_detail, name="detail"),
+    path("<int:pk>/stemmen/", views.vote, name="vote"),
+    path("<int:pk>/volmacht/", views.grant_proxy, name="grant_proxy"),
+    path("<int:pk>/volmacht/<int:proxy_pk>/intrekken/", views.revoke_proxy, name="revoke_proxy"),
+    path("<int:pk>/ontvangstcode/", views.check_receipt, name="check_receipt"),
+    path("<int:pk>/uitslag/", views.results, name="results"),
+    path("<int:pk>/beheer/", views.manage, name="manage"),
+    path("<int:pk>/beheer/<slug:action>/", views.lifecycle, name="lifecycle"),
+    path("<int:pk>/aanwezigheid/", views.attendance, name="attendance"),
+    path("<int:pk>/export.<str:fmt>", views.download, name="download"),
 ]

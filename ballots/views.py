@@ -1,7 +1,310 @@
-from django.shortcuts import render
+"""Ballot pages: thin views over ballots.services (writes) and ballots.selectors (reads)."""
 
-from ballots.selectors import open_ballots_for
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ballots import selectors, services
+from ballots.electorate import eligible_electors, summary_by_region
+from ballots.errors import BallotError
+from ballots.exports import FORMATS, export
+from ballots.forms import ProxyForm, ReceiptCheckForm, VoteForm
+from ballots.models import Ballot, BallotStatus, Elector, Proxy, Vote
+from ballots.receipts import receipt_hash
+from ballots.tally import outcome, tally
+from members.models import Region
+from members.permissions import permission_required
+
+MANAGE = "ballots.manage_ballot"
 
 
+def _visible_ballot(pk: int) -> Ballot:
+    ballot = get_object_or_404(Ballot, pk=pk)
+    if ballot.status == BallotStatus.DRAFT:
+        raise Http404
+    return ballot
+
+
+@login_required
 def ballot_index(request):
-    return render(request, "ballots/index.html", {"open_ballots": open_ballots_for(request.user)})
+    return render(
+        request, "ballots/index.html", {"overview": selectors.ballots_overview(request.user)}
+    )
+
+
+@login_required
+def ballot_detail(request, pk: int):
+    ballot = _visible_ballot(pk)
+    elector = selectors.elector_of(ballot, request.user)
+    proxies = selectors.proxies_of(ballot, elector)
+    context = {
+        "ballot": ballot,
+        "elector": elector,
+        "voted": selectors.has_voted(ballot, elector),
+        "proxies": proxies,
+        "proxy_votes": [
+            (p, VoteForm(ballot=ballot, weight=p.grantor.weight, prefix=f"p{p.grantor_id}"))
+            for p in proxies["held"]
+            if not p.used
+        ],
+        "form": VoteForm(ballot=ballot, weight=elector.weight) if elector else None,
+        "proxy_form": ProxyForm(),
+        "consultations": (
+            selectors.consultation_for_region(ballot, elector.region_id)
+            if elector and ballot.is_weighted
+            else []
+        ),
+    }
+    return render(request, "ballots/detail.html", context)
+
+
+@login_required
+@require_POST
+@never_cache
+def vote(request, pk: int):
+    """Two steps: 'review' shows the choice for confirmation, 'cast' stores it and shows the
+    receipt code, once (the response is not cached and the code is stored only as a hash)."""
+    ballot = _visible_ballot(pk)
+    elector = selectors.elector_of(ballot, request.user)
+    if elector is None:
+        messages.error(request, _("U bent geen kiesgerechtigde bij deze stemming."))
+        return redirect(ballot)
+    on_behalf_of = request.POST.get("on_behalf_of") or None
+    weight, prefix, grantor = elector.weight, None, None
+    if on_behalf_of:
+        grantor = (
+            Elector.objects.filter(ballot=ballot, pk=on_behalf_of).select_related("user").first()
+        )
+        if grantor is None:
+            messages.error(request, _("U heeft geen geldige volmacht van deze kiezer."))
+            return redirect(ballot)
+        weight, prefix = grantor.weight, f"p{grantor.pk}"
+    form = VoteForm(request.POST, ballot=ballot, weight=weight, prefix=prefix)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(ballot)
+    if request.POST.get("step") != "cast":
+        chosen = form.cleaned_choice()
+        labels = {c.pk: c.label for c in ballot.choices.all()}
+        summary = (
+            [(labels.get(k, "?"), v) for k, v in chosen.items()]
+            if isinstance(chosen, dict)
+            else [(labels.get(chosen, "?"), weight)]
+        )
+        return render(
+            request,
+            "ballots/confirm.html",
+            {
+                "ballot": ballot,
+                "summary": summary,
+                "post": request.POST,
+                "grantor": grantor,
+            },
+        )
+    try:
+        receipt = services.cast_vote(
+            ballot_id=ballot.pk,
+            user=request.user,
+            choice=form.cleaned_choice(),
+            on_behalf_of=on_behalf_of,
+        )
+    except BallotError as refused:
+        messages.error(request, str(refused))
+        return redirect(ballot)
+    return render(
+        request, "ballots/receipt.html", {"ballot": ballot, "receipt": receipt, "grantor": grantor}
+    )
+
+
+@login_required
+@require_POST
+def grant_proxy(request, pk: int):
+    ballot = _visible_ballot(pk)
+    form = ProxyForm(request.POST)
+    if form.is_valid():
+        holder = (
+            get_user_model().objects.filter(email__iexact=form.cleaned_data["holder_email"]).first()
+        )
+        try:
+            if holder is None:
+                raise BallotError(_("Er is geen kiezer met dit e-mailadres bij deze stemming."))
+            services.grant_proxy(ballot=ballot, grantor_user=request.user, holder_user=holder)
+        except BallotError as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request, _("Volmacht gegeven aan %(name)s.") % {"name": holder.get_full_name()}
+            )
+    else:
+        messages.error(request, _("Vul een geldig e-mailadres in."))
+    return redirect(ballot)
+
+
+@login_required
+@require_POST
+def revoke_proxy(request, pk: int, proxy_pk: int):
+    ballot = _visible_ballot(pk)
+    proxy = get_object_or_404(Proxy, pk=proxy_pk, ballot=ballot)
+    try:
+        services.revoke_proxy(proxy=proxy, by_user=request.user)
+    except BallotError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Volmacht ingetrokken; u kunt weer zelf stemmen."))
+    return redirect(ballot)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def check_receipt(request, pk: int):
+    ballot = _visible_ballot(pk)
+    form = ReceiptCheckForm(request.POST or None)
+    found = None
+    if ballot.status not in (BallotStatus.CLOSED, BallotStatus.CERTIFIED):
+        form = None
+    elif request.method == "POST" and form.is_valid():
+        digest = receipt_hash(ballot.pk, form.cleaned_data["code"])
+        found = (
+            Vote.objects.filter(
+                ballot=ballot, receipt_hash=digest, withdrawn=False, ledger_entry__isnull=False
+            )
+            .select_related("ledger_entry")
+            .first()
+        )
+        found = found or False
+    return render(
+        request, "ballots/check_receipt.html", {"ballot": ballot, "form": form, "found": found}
+    )
+
+
+@login_required
+def results(request, pk: int):
+    ballot = _visible_ballot(pk)
+    counted = tally(ballot)
+    show_tally = selectors.may_see_tally(ballot, request.user)
+    from ballots.exports import roll_call
+
+    return render(
+        request,
+        "ballots/results.html",
+        {
+            "ballot": ballot,
+            "tally": counted,
+            "show_tally": show_tally,
+            "outcome": outcome(ballot, counted) if show_tally else None,
+            "roll_call": roll_call(ballot)
+            if show_tally and ballot.status != BallotStatus.OPEN
+            else [],
+            "closed": ballot.status in (BallotStatus.CLOSED, BallotStatus.CERTIFIED),
+        },
+    )
+
+
+@permission_required(MANAGE)
+def manage(request, pk: int):
+    ballot = get_object_or_404(Ballot, pk=pk)
+    context = {"ballot": ballot, "tally": tally(ballot), "formats": FORMATS}
+    if ballot.status in (BallotStatus.DRAFT, BallotStatus.SCHEDULED):
+        names = dict(Region.objects.values_list("pk", "name"))
+        summary = summary_by_region(eligible_electors(ballot))
+        context["preview"] = sorted(((names[r], n, w) for r, (n, w) in summary.items()))
+        context["preview_total"] = (
+            sum(n for _r, n, _w in context["preview"]),
+            sum(w for _r, _n, w in context["preview"]),
+        )
+    else:
+        context["turnout"] = _turnout_by_region(ballot)
+    return render(request, "ballots/manage.html", context)
+
+
+def _turnout_by_region(ballot: Ballot) -> list[tuple[str, int, int, int]]:
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    from ballots.models import Participation
+
+    voted = Participation.objects.filter(ballot=ballot, elector=OuterRef("pk"))
+    rows = (
+        Elector.objects.filter(ballot=ballot)
+        .annotate(has_voted=Exists(voted))
+        .values("region__name")
+        .annotate(electors=Count("pk"), voted=Count("pk", filter=Q(has_voted=True)))
+        .order_by("region__name")
+    )
+    return [
+        (r["region__name"], r["electors"], r["voted"], round(100 * r["voted"] / r["electors"]))
+        for r in rows
+    ]
+
+
+LIFECYCLE = {
+    "schedule": (services.schedule_ballot, _("plannen")),
+    "open": (services.open_ballot, _("nu openen")),
+    "close": (services.close_ballot, _("nu sluiten")),
+}
+
+
+@permission_required(MANAGE)
+@require_http_methods(["GET", "POST"])
+def lifecycle(request, pk: int, action: str):
+    """Schedule / open now / close now, each after an explicit confirmation."""
+    ballot = get_object_or_404(Ballot, pk=pk)
+    if action not in LIFECYCLE:
+        raise Http404
+    service, label = LIFECYCLE[action]
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            service(ballot, by=request.user)
+        except BallotError as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request, _("De stemming is bijgewerkt: %(action)s.") % {"action": label}
+            )
+        return redirect("ballots:manage", pk=ballot.pk)
+    return render(
+        request, "ballots/confirm_action.html", {"ballot": ballot, "action": action, "label": label}
+    )
+
+
+@permission_required(MANAGE)
+@require_http_methods(["GET", "POST"])
+def attendance(request, pk: int):
+    ballot = get_object_or_404(Ballot, pk=pk)
+    if request.method == "POST":
+        elector = get_object_or_404(Elector, pk=request.POST.get("elector"), ballot=ballot)
+        try:
+            services.set_presence(
+                ballot=ballot,
+                elector=elector,
+                present=request.POST.get("present") == "1",
+                by=request.user,
+            )
+        except BallotError as refused:
+            messages.error(request, str(refused))
+        return redirect("ballots:attendance", pk=ballot.pk)
+    electors = (
+        Elector.objects.filter(ballot=ballot)
+        .select_related("user", "region")
+        .order_by("region__name", "user__full_name")
+    )
+    return render(request, "ballots/attendance.html", {"ballot": ballot, "electors": electors})
+
+
+@permission_required("ballots.export_results")
+def download(request, pk: int, fmt: str):
+    ballot = get_object_or_404(Ballot, pk=pk)
+    if fmt not in FORMATS:
+        raise Http404
+    content_types = {
+        "json": "application/json",
+        "csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    response = HttpResponse(export(ballot, fmt), content_type=content_types[fmt])
+    response["Content-Disposition"] = f'attachment; filename="stemming-{ballot.pk}.{fmt}"'
+    return response

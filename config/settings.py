@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "channels",
+    "huey.contrib.djhuey",
     "django_htmx",
     "allauth",
     "allauth.account",
@@ -255,3 +256,25 @@ MFA_REQUIRED_EXEMPT_PATHS = ["/accounts/", "/static/", "/media/", "/i18n/", "/he
 # Serve static files straight from the app folders while developing (no collectstatic needed).
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Background worker (huey): opens and closes ballots on time, reminders, sealing ---------
+# `python manage.py run_huey` runs it (make run starts it beside the web server). Redis is
+# its queue when REDIS_URL is set, else a SQLite file in var/.
+HUEY = {
+    "name": "ledenstem",
+    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    "immediate": env_bool("HUEY_IMMEDIATE", False),
+    "utc": True,
+    "consumer": {
+        "workers": 2,
+        "worker_type": "thread",
+        "periodic": True,
+        "check_worker_health": True,
+    },
+}
+if REDIS_URL:
+    HUEY["connection"] = {"url": REDIS_URL}
+else:
+    HUEY["filename"] = str(VAR_DIR / "huey.sqlite3")
+# Electors who have not voted get a reminder this many hours before a ballot closes.
+BALLOT_REMINDER_HOURS = int(os.environ.get("BALLOT_REMINDER_HOURS", "24"))

@@ -16,3 +16,5 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 # Rate limits stay on (they are tested), but generous enough for a test that logs in often.
+# Tasks run in the test's own thread, synchronously, without a queue.
+HUEY = {**HUEY, "immediate": True}  # noqa: F405

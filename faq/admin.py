@@ -55,8 +55,18 @@ class QuestionAdmin(RevisionSavingAdmin):
     list_filter = ["status", "visibility", "topic"]
     search_fields = ["question", "answer"]
     filter_horizontal = ["related_papers"]
-    fields = ["topic", "label", "question", "answer", "footnotes", "visibility", "order",
-              "related_papers", "status", "updated_at"]  # fmt: skip
+    fields = [
+        "topic",
+        "label",
+        "question",
+        "answer",
+        "footnotes",
+        "visibility",
+        "order",
+        "related_papers",
+        "status",
+        "updated_at",
+    ]
     Media = MarkdownPreviewMedia
 
 
@@ -89,8 +99,16 @@ class RevisionAdmin(admin.ModelAdmin):
 class MemberQuestionAdmin(admin.ModelAdmin):
     list_display = ["asked_at", "asked_by", "status", "text"]
     list_filter = ["status"]
-    readonly_fields = ["asked_by", "text", "asked_at", "status", "response", "faq_question",
-                       "handled_by", "handled_at"]  # fmt: skip
+    readonly_fields = [
+        "asked_by",
+        "text",
+        "asked_at",
+        "status",
+        "response",
+        "faq_question",
+        "handled_by",
+        "handled_at",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -80,9 +80,13 @@ def import_faq(parsed: ParsedFaq, *, topic_name: str = DEFAULT_TOPIC, dry_run: b
                 topic = Topic.objects.create(name=topic_name, slug=_free_slug(topic_name))
             if current is None:
                 Question.objects.create(
-                    topic=topic, label=item.label, order=order, status=Status.PUBLISHED,
-                    visibility=Visibility.PUBLIC, **fields,
-                )  # fmt: skip
+                    topic=topic,
+                    label=item.label,
+                    order=order,
+                    status=Status.PUBLISHED,
+                    visibility=Visibility.PUBLIC,
+                    **fields,
+                )
             else:
                 for name, value in fields.items():
                     setattr(current, name, value)

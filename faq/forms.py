@@ -55,10 +55,12 @@ class MergeForm(forms.Form):
         label=_("Bestaande FAQ-vraag"),
         queryset=Question.objects.filter(status=Status.PUBLISHED).select_related("topic"),
     )
-    note = forms.CharField(label=_("Toelichting (optioneel)"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    note = forms.CharField(
+        label=_("Toelichting (optioneel)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(label=_("Reden (het lid krijgt deze te lezen)"),
-                             widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    reason = forms.CharField(
+        label=_("Reden (het lid krijgt deze te lezen)"), widget=forms.Textarea(attrs={"rows": 3})
+    )

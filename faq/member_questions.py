@@ -90,8 +90,13 @@ def answer_question(
                 answer=answer,
                 status=Status.PUBLISHED,
             )
-        return _finish(locked, status=MemberQuestionStatus.ANSWERED, response=answer, by=by,
-                       faq_question=faq_question)  # fmt: skip
+        return _finish(
+            locked,
+            status=MemberQuestionStatus.ANSWERED,
+            response=answer,
+            by=by,
+            faq_question=faq_question,
+        )
 
 
 def merge_question(
@@ -102,8 +107,13 @@ def merge_question(
         raise QuestionRefused("Koppel alleen aan een gepubliceerde FAQ-vraag.")
     with transaction.atomic():
         locked = _lock_new(member_question)
-        return _finish(locked, status=MemberQuestionStatus.MERGED, response=note.strip(), by=by,
-                       faq_question=into)  # fmt: skip
+        return _finish(
+            locked,
+            status=MemberQuestionStatus.MERGED,
+            response=note.strip(),
+            by=by,
+            faq_question=into,
+        )
 
 
 def decline_question(*, member_question: MemberQuestion, reason: str, by) -> MemberQuestion:

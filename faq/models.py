@@ -162,9 +162,12 @@ class Revision(models.Model):
     snapshot = models.JSONField(_("vorige versie"))
     changed_fields = models.JSONField(_("gewijzigde velden"), default=list)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         verbose_name=_("gewijzigd door"),
-    )  # fmt: skip
+    )
     changed_at = models.DateTimeField(_("gewijzigd op"), auto_now_add=True)
     note = models.CharField(_("toelichting"), max_length=200, blank=True)
 
@@ -198,13 +201,20 @@ class MemberQuestion(models.Model):
     )
     response = models.TextField(_("antwoord of reden"), blank=True)
     faq_question = models.ForeignKey(
-        Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="member_questions",
+        Question,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member_questions",
         verbose_name=_("FAQ-vraag"),
-    )  # fmt: skip
+    )
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
-    )  # fmt: skip
+    )
     handled_at = models.DateTimeField(_("afgehandeld op"), null=True, blank=True)
 
     class Meta:

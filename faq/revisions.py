@@ -12,17 +12,35 @@ from faq.models import PositionPaper, Question, Revision, Status
 TRACKED_FIELDS = {
     Question: ["label", "question", "answer", "footnotes", "topic_id", "status", "visibility"],
     PositionPaper: [
-        "title", "organisation", "organisation_code", "stance", "published_on", "summary",
-        "body", "pdf", "status", "visibility",
+        "title",
+        "organisation",
+        "organisation_code",
+        "stance",
+        "published_on",
+        "summary",
+        "body",
+        "pdf",
+        "status",
+        "visibility",
     ],
-}  # fmt: skip
+}
 FIELD_LABELS = {
-    "label": "label", "question": "vraag", "answer": "antwoord", "footnotes": "voetnoten",
-    "topic_id": "onderwerp", "status": "status", "visibility": "zichtbaarheid", "title": "titel",
-    "organisation": "organisatie", "organisation_code": "organisatiecode",
-    "stance": "standpunt", "published_on": "publicatiedatum", "summary": "samenvatting",
-    "body": "tekst", "pdf": "PDF-bijlage",
-}  # fmt: skip
+    "label": "label",
+    "question": "vraag",
+    "answer": "antwoord",
+    "footnotes": "voetnoten",
+    "topic_id": "onderwerp",
+    "status": "status",
+    "visibility": "zichtbaarheid",
+    "title": "titel",
+    "organisation": "organisatie",
+    "organisation_code": "organisatiecode",
+    "stance": "standpunt",
+    "published_on": "publicatiedatum",
+    "summary": "samenvatting",
+    "body": "tekst",
+    "pdf": "PDF-bijlage",
+}
 
 
 def _value(item, field: str):

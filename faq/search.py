@@ -79,10 +79,15 @@ def _postgres_hits(query: str, questions, papers, limit: int) -> list[SearchHit]
         .order_by("-rank")[:limit]
     )
     hits = [
-        SearchHit("question", f"{q.label}. {q.question}", q.get_absolute_url(),
-                  _highlighted(q.snippet), q.rank)
+        SearchHit(
+            "question",
+            f"{q.label}. {q.question}",
+            q.get_absolute_url(),
+            _highlighted(q.snippet),
+            q.rank,
+        )
         for q in question_rows
-    ]  # fmt: skip
+    ]
     hits += [
         SearchHit("paper", p.title, p.get_absolute_url(), _highlighted(p.snippet), p.rank)
         for p in paper_rows
@@ -105,15 +110,28 @@ def _python_hits(query: str, questions, papers) -> list[SearchHit]:
         document = " ".join([question.question, question.answer, question.footnotes])
         rank = _python_rank(words, question.question, document)
         if rank:
-            hits.append(SearchHit("question", f"{question.label}. {question.question}",
-                                  question.get_absolute_url(),
-                                  _python_snippet(words, question.answer), rank))  # fmt: skip
+            hits.append(
+                SearchHit(
+                    "question",
+                    f"{question.label}. {question.question}",
+                    question.get_absolute_url(),
+                    _python_snippet(words, question.answer),
+                    rank,
+                )
+            )
     for paper in papers:
         document = " ".join([paper.title, paper.summary, paper.body, paper.organisation])
         rank = _python_rank(words, paper.title, document)
         if rank:
-            hits.append(SearchHit("paper", paper.title, paper.get_absolute_url(),
-                                  _python_snippet(words, paper.summary), rank))  # fmt: skip
+            hits.append(
+                SearchHit(
+                    "paper",
+                    paper.title,
+                    paper.get_absolute_url(),
+                    _python_snippet(words, paper.summary),
+                    rank,
+                )
+            )
     return hits
 
 

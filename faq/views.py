@@ -142,11 +142,13 @@ def moderate_question(request, pk: int):
     member_question = get_object_or_404(MemberQuestion.objects.select_related("asked_by"), pk=pk)
     action = request.POST.get("action") if request.method == "POST" else None
     forms = {
-        "answer": AnswerForm(request.POST if action == "answer" else None,
-                             initial={"question": member_question.text[:400]}),
+        "answer": AnswerForm(
+            request.POST if action == "answer" else None,
+            initial={"question": member_question.text[:400]},
+        ),
         "merge": MergeForm(request.POST if action == "merge" else None),
         "decline": DeclineForm(request.POST if action == "decline" else None),
-    }  # fmt: skip
+    }
     form = forms.get(action)
     if form is not None and form.is_valid():
         try:
@@ -173,14 +175,17 @@ def _handle(action: str, data: dict, member_question: MemberQuestion, user) -> N
             publish_as = member_questions.NewFaqEntry(
                 data["topic"], data["label"], data["question"]
             )
-        member_questions.answer_question(member_question=member_question, answer=data["answer"],
-                                         by=user, publish_as=publish_as)  # fmt: skip
+        member_questions.answer_question(
+            member_question=member_question, answer=data["answer"], by=user, publish_as=publish_as
+        )
     elif action == "merge":
-        member_questions.merge_question(member_question=member_question, into=data["into"],
-                                        by=user, note=data["note"])  # fmt: skip
+        member_questions.merge_question(
+            member_question=member_question, into=data["into"], by=user, note=data["note"]
+        )
     else:
-        member_questions.decline_question(member_question=member_question, reason=data["reason"],
-                                          by=user)  # fmt: skip
+        member_questions.decline_question(
+            member_question=member_question, reason=data["reason"], by=user
+        )
 
 
 @permission_required("faq.change_question")

@@ -119,3 +119,39 @@ class PositionPaperFactory(factory.django.DjangoModelFactory):
     body = "## Sectie een\n\nTekst.\n\n## Sectie twee\n\nMeer tekst."
     status = "published"
     visibility = "public"
+
+
+class BallotFactory(factory.django.DjangoModelFactory):
+    """A draft ballot with Voor / Tegen / Onthouding, open from an hour ago for a day."""
+
+    class Meta:
+        model = "ballots.Ballot"
+        skip_postgeneration_save = True
+
+    question = factory.Sequence(lambda n: f"Stemt u in met voorstel {n}?")
+    opens_at = factory.LazyFunction(lambda: _now() - datetime.timedelta(hours=1))
+    closes_at = factory.LazyFunction(lambda: _now() + datetime.timedelta(days=1))
+
+    @factory.post_generation
+    def with_choices(ballot, create, extracted, **kwargs):
+        if create and extracted is not False:
+            from ballots.services import add_default_choices
+
+            add_default_choices(ballot)
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def open_ballot(**kwargs):
+    """A ballot, opened now (electorate frozen from the register as it stands)."""
+    from ballots.services import open_ballot as open_it
+
+    return open_it(BallotFactory(**kwargs))
+
+
+def choice(ballot, label: str):
+    return ballot.choices.get(label=label)

@@ -33,10 +33,15 @@ def faq():
 
 
 @pytest.mark.parametrize(
-    "url", ["/", "/faq/", "/faq/standpunten/", "/stemmingen/", "/accounts/login/", "/healthz"]
+    "url", ["/", "/faq/", "/faq/standpunten/", "/accounts/login/", "/healthz"]
 )
 def test_public_pages_answer(client, url):
     assert client.get(url).status_code == 200
+
+
+def test_ballot_pages_ask_anonymous_visitors_to_log_in(client):
+    response = client.get("/stemmingen/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
 def test_shell_is_dutch_with_navigation_and_skip_link(client):

@@ -27,11 +27,13 @@ def test_import_creates_published_questions_with_footnotes(capsys):
 
 def test_importing_twice_changes_nothing(capsys):
     call_command("import_faq", str(GOOD))
-    before = list(Question.objects.values_list("label", "question", "answer", "footnotes",
-                                               "updated_at"))  # fmt: skip
+    before = list(
+        Question.objects.values_list("label", "question", "answer", "footnotes", "updated_at")
+    )
     call_command("import_faq", str(GOOD))
-    after = list(Question.objects.values_list("label", "question", "answer", "footnotes",
-                                              "updated_at"))  # fmt: skip
+    after = list(
+        Question.objects.values_list("label", "question", "answer", "footnotes", "updated_at")
+    )
     assert before == after
     assert "0 nieuw, 0 gewijzigd, 6 ongewijzigd" in capsys.readouterr().out
     assert Revision.objects.count() == 0
@@ -41,8 +43,10 @@ def test_changed_answer_updates_and_keeps_the_previous_version(tmp_path):
     call_command("import_faq", str(GOOD))
     changed = tmp_path / "faq.txt"
     text = GOOD.read_text(encoding="utf-8")
-    changed.write_text(text.replace("een praktijk hoeft niets te doen", "een praktijk tekent niet"),
-                       encoding="utf-8")  # fmt: skip
+    changed.write_text(
+        text.replace("een praktijk hoeft niets te doen", "een praktijk tekent niet"),
+        encoding="utf-8",
+    )
     call_command("import_faq", str(changed))
     question = Question.objects.get(label="B")
     assert "een praktijk tekent niet" in question.answer

@@ -66,10 +66,17 @@ def test_answer_and_publish_as_new_faq_entry_emails_the_member(
     topic = TopicFactory()
     url = reverse("faq:moderate", args=[asked.pk])
     with django_capture_on_commit_callbacks(execute=True):
-        response = board_client.post(url, {
-            "action": "answer", "answer": "Ja, via de praktijk.", "publish": "on",
-            "topic": topic.pk, "label": "Z", "question": "Krijgen waarnemers ook geld?",
-        })  # fmt: skip
+        response = board_client.post(
+            url,
+            {
+                "action": "answer",
+                "answer": "Ja, via de praktijk.",
+                "publish": "on",
+                "topic": topic.pk,
+                "label": "Z",
+                "question": "Krijgen waarnemers ook geld?",
+            },
+        )
     assert response.status_code == 302
     asked.refresh_from_db()
     assert asked.status == MemberQuestionStatus.ANSWERED and asked.handled_by == board_client.board
@@ -121,8 +128,12 @@ def test_publishing_with_a_taken_label_is_refused_and_changes_nothing():
     taken = QuestionFactory(label="A")
     asked = mq.ask_question(user=member(), text="Een nieuwe vraag voor de FAQ.")
     with pytest.raises(mq.QuestionRefused, match="Label A bestaat al"):
-        mq.answer_question(member_question=asked, answer="Antwoord", by=board,
-                           publish_as=mq.NewFaqEntry(taken.topic, "A", "Vraag"))  # fmt: skip
+        mq.answer_question(
+            member_question=asked,
+            answer="Antwoord",
+            by=board,
+            publish_as=mq.NewFaqEntry(taken.topic, "A", "Vraag"),
+        )
     asked.refresh_from_db()
     assert asked.status == MemberQuestionStatus.NEW
     assert Question.objects.count() == 1
@@ -132,7 +143,11 @@ def test_moderation_is_board_only(client):
     asked = mq.ask_question(user=member(), text="Een vraag voor het bestuur.")
     client.force_login(member())
     assert client.get(reverse("faq:moderation_queue")).status_code == 403
-    assert client.post(reverse("faq:moderate", args=[asked.pk]),
-                       {"action": "decline", "reason": "x"}).status_code == 403  # fmt: skip
+    assert (
+        client.post(
+            reverse("faq:moderate", args=[asked.pk]), {"action": "decline", "reason": "x"}
+        ).status_code
+        == 403
+    )
     client.logout()
     assert client.get(reverse("faq:ask")).status_code == 302

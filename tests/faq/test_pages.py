@@ -51,10 +51,15 @@ def test_members_only_and_draft_items_are_404_for_anonymous(client):
 
 
 def test_positions_side_by_side_and_filtered(client):
-    PositionPaperFactory(title="Voor het akkoord", stance=Stance.FOR, organisation_code="a",
-                         organisation="Org A")  # fmt: skip
-    PositionPaperFactory(title="Tegen het akkoord", stance=Stance.AGAINST, organisation_code="b",
-                         organisation="Org B")  # fmt: skip
+    PositionPaperFactory(
+        title="Voor het akkoord", stance=Stance.FOR, organisation_code="a", organisation="Org A"
+    )
+    PositionPaperFactory(
+        title="Tegen het akkoord",
+        stance=Stance.AGAINST,
+        organisation_code="b",
+        organisation="Org B",
+    )
     html = client.get(reverse("faq:positions")).content.decode()
     assert "Voor het akkoord" in html and "Tegen het akkoord" in html
     assert 'id="stance-for"' in html and 'id="stance-against"' in html

@@ -19,8 +19,9 @@ def test_change_to_published_answer_keeps_previous_version():
     assert revision.changed_fields == ["answer"]
     assert revision.changed_by == editor
     [entry] = change_history(question)
-    assert entry["fields"] == [{"name": "antwoord", "old": "Het oude antwoord.",
-                                "new": "Het nieuwe antwoord."}]  # fmt: skip
+    assert entry["fields"] == [
+        {"name": "antwoord", "old": "Het oude antwoord.", "new": "Het nieuwe antwoord."}
+    ]
 
 
 def test_drafts_and_unchanged_saves_keep_no_revision():

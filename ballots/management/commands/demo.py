@@ -1,17 +1,23 @@
 from django.core.management.base import BaseCommand
 
+from ballots.demo import load_demo_ballots
 from faq.demo import load_demo_faq
 from members.demo import DEMO_PASSWORD, demo_accounts, load_demo_register
 
 
 class Command(BaseCommand):
-    help = "Laad demogegevens: regio's, leden, ambassadeurs, bestuur en FAQ (idempotent)."
+    help = (
+        "Laad demogegevens: regio's, leden, ambassadeurs, bestuur, FAQ, standpunten en "
+        "stemmingen (idempotent)."
+    )
 
     def handle(self, *args, **options):
         plan = load_demo_register()
         faq_created = load_demo_faq()
+        ballots_created = load_demo_ballots()
         self.stdout.write(
-            f"Ledenregister: {plan.summary()}; FAQ: {faq_created} nieuwe vragen en standpunten."
+            f"Ledenregister: {plan.summary()}; FAQ: {faq_created} nieuwe vragen en standpunten; "
+            f"{ballots_created} nieuwe stemmingen."
         )
         self.stdout.write("")
         self.stdout.write(f"Demo-accounts (wachtwoord voor alle: {DEMO_PASSWORD}):")

@@ -1,0 +1,47 @@
+"""Who may vote in a ballot, and with what weight (frozen into Elector rows at opening)."""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from ballots.models import Ballot, ElectorateKind
+from members.models import Mandate, Membership, MembershipStatus
+from members.selectors import active_member_counts, effective_weight
+
+
+@dataclass(frozen=True)
+class Eligible:
+    user_id: int
+    region_id: int
+    weight: int
+
+
+def eligible_electors(ballot: Ballot) -> list[Eligible]:
+    """Members: every active membership in scope, weight 1. Ambassadors: every ambassador
+    mandate (not deputies: they vote only by proxy) in force today, with its weight."""
+    region_ids = list(ballot.regions.values_list("pk", flat=True))
+    if ballot.electorate == ElectorateKind.MEMBERS:
+        memberships = Membership.objects.filter(
+            status=MembershipStatus.ACTIVE, user__is_active=True
+        )
+        if region_ids:
+            memberships = memberships.filter(region_id__in=region_ids)
+        return [
+            Eligible(user_id, region_id, 1)
+            for user_id, region_id in memberships.values_list("user_id", "region_id")
+        ]
+    mandates = Mandate.objects.valid_on(timezone.localdate()).filter(is_deputy=False)
+    if region_ids:
+        mandates = mandates.filter(region_id__in=region_ids)
+    counts = active_member_counts()
+    electors = [Eligible(m.user_id, m.region_id, effective_weight(m, counts)) for m in mandates]
+    return [elector for elector in electors if elector.weight > 0]
+
+
+def summary_by_region(eligible: list[Eligible]) -> dict[int, tuple[int, int]]:
+    """region id -> (electors, total weight), for the preview before opening."""
+    summary: dict[int, tuple[int, int]] = {}
+    for elector in eligible:
+        count, weight = summary.get(elector.region_id, (0, 0))
+        summary[elector.region_id] = (count + 1, weight + elector.weight)
+    return summary

@@ -1,0 +1,92 @@
+"""The vote ledger: a hash chain per ballot.
+
+Every entry's hash is sha256 over the previous hash and the entry's canonical JSON (kind,
+sequence number, payload). Appending takes the ballot's ledger lock (ballots.locks); votes
+are appended in batches by the sealer, never on the vote path (a per-vote chain head is a hot
+row: STACK.md). `verify` recomputes the chain and names the first entry that does not fit.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from ballots.models import Ballot, LedgerEntry
+
+GENESIS = "0" * 64
+
+
+def canonical(kind: str, seq: int, payload: dict) -> bytes:
+    return json.dumps(
+        {"kind": kind, "seq": seq, "payload": payload},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode("utf-8")
+
+
+def chain_hash(prev_hash: str, kind: str, seq: int, payload: dict) -> str:
+    return hashlib.sha256(prev_hash.encode("ascii") + canonical(kind, seq, payload)).hexdigest()
+
+
+def head(ballot: Ballot) -> tuple[int, str]:
+    """(last sequence number, last hash); (0, GENESIS) for an empty ledger."""
+    last = LedgerEntry.objects.filter(ballot=ballot).order_by("-seq").only("seq", "hash").first()
+    return (last.seq, last.hash) if last else (0, GENESIS)
+
+
+def append(ballot: Ballot, entries: list[tuple[str, dict]]) -> list[LedgerEntry]:
+    """Append (kind, payload) entries in order. The caller holds the ballot's ledger lock
+    inside a transaction (ballots.locks.ledger_lock), so no two appenders interleave."""
+    seq, prev = head(ballot)
+    today = timezone.localdate()
+    rows = []
+    for kind, payload in entries:
+        seq += 1
+        digest = chain_hash(prev, kind, seq, payload)
+        rows.append(
+            LedgerEntry(
+                ballot=ballot,
+                seq=seq,
+                kind=kind,
+                payload=payload,
+                prev_hash=prev,
+                hash=digest,
+                recorded_on=today,
+            )
+        )
+        prev = digest
+    return LedgerEntry.objects.bulk_create(rows)
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    ok: bool
+    head: str
+    entries: int
+    problem: str = ""
+
+
+def verify_chain(ballot: Ballot) -> ChainCheck:
+    prev, expected_seq, count = GENESIS, 1, 0
+    for entry in LedgerEntry.objects.filter(ballot=ballot).order_by("seq").iterator():
+        count += 1
+        if entry.seq != expected_seq:
+            return ChainCheck(
+                False, prev, count, f"entry #{expected_seq} is missing (found #{entry.seq} next)"
+            )
+        if entry.prev_hash != prev:
+            return ChainCheck(
+                False,
+                prev,
+                count,
+                f"entry #{entry.seq} ({entry.kind}) does not follow its predecessor",
+            )
+        if chain_hash(prev, entry.kind, entry.seq, entry.payload) != entry.hash:
+            return ChainCheck(
+                False, prev, count, f"entry #{entry.seq} ({entry.kind}) was altered: hash mismatch"
+            )
+        prev = entry.hash
+        expected_seq += 1
+    return ChainCheck(True, prev, count)

@@ -1,0 +1,32 @@
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ballots.exports import FORMATS, export
+from ballots.models import Ballot
+
+
+class Command(BaseCommand):
+    help = "Exporteer de uitslag van een stemming als JSON, CSV of XLSX."
+
+    def add_arguments(self, parser):
+        parser.add_argument("ballot", type=int)
+        parser.add_argument("--format", dest="fmt", choices=FORMATS, default="json")
+        parser.add_argument("-o", "--output", type=Path, help="bestand (standaard: stdout)")
+
+    def handle(self, *args, ballot: int, fmt: str, output: Path | None, **options):
+        found = Ballot.objects.filter(pk=ballot).first()
+        if found is None:
+            raise CommandError(f"stemming {ballot} bestaat niet")
+        if fmt == "xlsx" and output is None:
+            raise CommandError("XLSX is binair: geef een bestand op met -o")
+        data = export(found, fmt)
+        if output is None:
+            sys.stdout.buffer.write(data)
+            return
+        try:
+            output.write_bytes(data)
+        except OSError as exc:
+            raise CommandError(f"{output}: kan niet schrijven ({exc.strerror})") from exc
+        self.stderr.write(f"{output}: {len(data)} bytes")

@@ -1,0 +1,336 @@
+"""Ballots: settings, choices, the frozen electorate, participation, votes, proxies, ledger.
+
+Secrecy lives in the shape of these tables (DESIGN.md §4): for a secret ballot, `Participation`
+says who voted and `Vote` what was voted, with no key, timestamp or shared ordering between
+them. A secret vote first lands in `PendingVote` (in the voter's transaction) and is moved to
+`Vote` by the mixer in shuffled batches (ballots.sealing), so the tally table's ids and
+transaction ids say nothing about which voter came when.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ballots.rules import Base, Majority, Role
+from members.models import Region
+
+
+class ElectorateKind(models.TextChoices):
+    MEMBERS = "members", _("leden (één lid, één stem)")
+    AMBASSADORS = "ambassadors", _("ambassadeurs (gewogen per regio)")
+
+
+class Secrecy(models.TextChoices):
+    SECRET = "secret", _("geheim")
+    NAMED = "named", _("hoofdelijk")
+
+
+class ResultVisibility(models.TextChoices):
+    BOARD = "board", _("alleen het bestuur ziet de tussenstand")
+    EVERYONE = "everyone", _("iedereen ziet de tussenstand")
+    CLOSED = "closed", _("niemand tot de sluiting")
+
+
+class BallotStatus(models.TextChoices):
+    DRAFT = "draft", _("concept")
+    SCHEDULED = "scheduled", _("gepland")
+    OPEN = "open", _("open")
+    CLOSED = "closed", _("gesloten")
+    CERTIFIED = "certified", _("vastgesteld")
+
+
+class Ballot(models.Model):
+    question = models.CharField(_("vraag"), max_length=300)
+    description = models.TextField(_("toelichting (Markdown)"), blank=True)
+    read_first_questions = models.ManyToManyField(
+        "faq.Question", blank=True, related_name="ballots", verbose_name=_("lees eerst: FAQ")
+    )
+    read_first_papers = models.ManyToManyField(
+        "faq.PositionPaper",
+        blank=True,
+        related_name="ballots",
+        verbose_name=_("lees eerst: standpunten"),
+    )
+    electorate = models.CharField(
+        _("kiezers"), max_length=16, choices=ElectorateKind, default=ElectorateKind.MEMBERS
+    )
+    regions = models.ManyToManyField(
+        Region,
+        blank=True,
+        related_name="+",
+        verbose_name=_("alleen deze regio's"),
+        help_text=_("Leeg: alle regio's."),
+    )
+    secrecy = models.CharField(
+        _("geheimhouding"), max_length=8, choices=Secrecy, default=Secrecy.SECRET
+    )
+    result_visibility = models.CharField(
+        _("tussenstand zichtbaar"),
+        max_length=10,
+        choices=ResultVisibility,
+        default=ResultVisibility.CLOSED,
+    )
+    majority = models.CharField(
+        _("meerderheid"),
+        max_length=10,
+        choices=[
+            (Majority.SIMPLE, _("gewoon: meer voor dan tegen")),
+            (Majority.ABSOLUTE, _("volstrekt: meer dan 50% van de basis")),
+            (Majority.QUALIFIED, _("gekwalificeerd: ten minste 2/3 van de basis")),
+        ],
+        default=Majority.SIMPLE,
+    )
+    base = models.CharField(
+        _("basis"),
+        max_length=8,
+        choices=[
+            (Base.VALID, _("geldige stemmen zonder onthoudingen")),
+            (Base.CAST, _("alle uitgebrachte stemmen")),
+        ],
+        default=Base.VALID,
+    )
+    quorum_percent = models.DecimalField(
+        _("quorum (% van het gewogen electoraat)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Leeg: geen quorum."),
+    )
+    proxies_allowed = models.BooleanField(_("volmachten toegestaan"), default=False)
+    max_proxies_held = models.PositiveSmallIntegerField(_("max. volmachten per persoon"), default=1)
+    vote_change_allowed = models.BooleanField(_("stem wijzigen tot sluiting"), default=False)
+    vote_splitting = models.BooleanField(_("stemgewicht splitsen toegestaan"), default=False)
+    attendance_required = models.BooleanField(_("alleen aanwezigen stemmen"), default=False)
+    advises = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="consultations",
+        verbose_name=_("raadpleging bij ambassadeursstemming"),
+    )
+    opens_at = models.DateTimeField(_("opent"))
+    closes_at = models.DateTimeField(_("sluit"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=BallotStatus, default=BallotStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reminder_sent = models.BooleanField(_("herinnering verstuurd"), default=False)
+    # Written once, at closing: the final ledger head and the tally it seals.
+    final_seal = models.CharField(_("eindzegel"), max_length=64, blank=True)
+    final_result = models.JSONField(_("einduitslag"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stemming")
+        verbose_name_plural = _("stemmingen")
+        ordering = ["-opens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="ballot_closes_after_opening"
+            ),
+            models.CheckConstraint(
+                condition=Q(vote_change_allowed=False) | Q(secrecy="named"),
+                name="vote_change_only_named",
+            ),
+            models.CheckConstraint(
+                condition=Q(vote_splitting=False) | Q(electorate="ambassadors"),
+                name="splitting_only_weighted",
+            ),
+            models.CheckConstraint(
+                condition=Q(quorum_percent__isnull=True)
+                | (Q(quorum_percent__gte=0) & Q(quorum_percent__lte=100)),
+                name="quorum_is_a_percentage",
+            ),
+            models.CheckConstraint(condition=Q(max_proxies_held__gte=1), name="proxies_held_min_1"),
+        ]
+        permissions = [
+            ("manage_ballot", _("Stemmingen plannen, openen en sluiten")),
+            ("export_results", _("Uitslagen exporteren")),
+        ]
+
+    def __str__(self) -> str:
+        return self.question
+
+    def get_absolute_url(self) -> str:
+        return reverse("ballots:detail", args=[self.pk])
+
+    @property
+    def is_secret(self) -> bool:
+        return self.secrecy == Secrecy.SECRET
+
+    @property
+    def is_weighted(self) -> bool:
+        return self.electorate == ElectorateKind.AMBASSADORS
+
+
+class Choice(models.Model):
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="choices")
+    label = models.CharField(_("keuze"), max_length=100)
+    role = models.CharField(
+        _("telt als"),
+        max_length=8,
+        choices=[
+            (Role.FOR, _("voor")),
+            (Role.AGAINST, _("tegen")),
+            (Role.ABSTAIN, _("onthouding")),
+        ],
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("keuze")
+        verbose_name_plural = _("keuzes")
+        ordering = ["ballot", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "label"], name="choice_label_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Elector(models.Model):
+    """One person entitled to vote in one ballot, frozen when the ballot opens."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="electors")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    weight = models.PositiveIntegerField()
+    present = models.BooleanField(_("aanwezig"), default=False)
+
+    class Meta:
+        verbose_name = _("kiezer")
+        verbose_name_plural = _("kiezers")
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "user"], name="one_elector_per_user"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="elector_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.region}, {self.weight})"
+
+
+class Participation(models.Model):
+    """That an elector voted (never what). The unique constraint is the one-vote rule."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="participations")
+    elector = models.ForeignKey(Elector, on_delete=models.PROTECT, related_name="+")
+    cast_by = models.ForeignKey(
+        Elector,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("De volmachthouder, als de stem bij volmacht is uitgebracht."),
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "elector"], name="one_vote_per_elector"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.elector} voted in {self.ballot_id}"
+
+
+class VoteColumns(models.Model):
+    """What a vote says: choice, weight, region, receipt hash. Nothing about who or when."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="+")
+    choice = models.ForeignKey(Choice, on_delete=models.PROTECT, related_name="+")
+    weight = models.PositiveIntegerField()
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    receipt_hash = models.CharField(max_length=64)
+
+    class Meta:
+        abstract = True
+
+
+class PendingVote(VoteColumns):
+    """A secret vote between its casting and the next mix (ballots.sealing.mix_and_seal)."""
+
+    class Meta:
+        indexes = [models.Index(fields=["ballot", "choice"])]
+
+    def __str__(self) -> str:
+        return f"pending vote in {self.ballot_id}"
+
+
+class Vote(VoteColumns):
+    """A counted vote. Secret ballots: written by the mixer, no elector. Named ballots: written
+    by the voter's transaction with the elector (the roll call is public after closing)."""
+
+    elector = models.ForeignKey(
+        Elector, null=True, blank=True, on_delete=models.PROTECT, related_name="votes"
+    )
+    cast_by_proxy = models.BooleanField(default=False)
+    # Named ballots with vote change: a replaced vote stays, marked withdrawn, and the sealer
+    # records the withdrawal in the ledger.
+    withdrawn = models.BooleanField(default=False)
+    withdrawal_entry = models.OneToOneField(
+        "LedgerEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ledger_entry = models.OneToOneField(
+        "LedgerEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="vote"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["ballot", "choice"]), models.Index(fields=["receipt_hash"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="vote_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"vote {self.pk} in {self.ballot_id}: {self.choice_id} x {self.weight}"
+
+
+class Proxy(models.Model):
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="proxies")
+    grantor = models.ForeignKey(Elector, on_delete=models.PROTECT, related_name="proxies_given")
+    holder = models.ForeignKey(Elector, on_delete=models.PROTECT, related_name="proxies_held")
+    revoked = models.BooleanField(default=False)
+    used = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("volmacht")
+        verbose_name_plural = _("volmachten")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ballot", "grantor"],
+                condition=Q(revoked=False),
+                name="one_active_proxy_per_grantor",
+            ),
+            models.CheckConstraint(
+                condition=~Q(grantor=models.F("holder")), name="no_proxy_to_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"proxy {self.grantor_id} -> {self.holder_id} in {self.ballot_id}"
+
+
+class LedgerEntry(models.Model):
+    """One event in a ballot's hash chain: hash = sha256(previous hash + canonical entry)."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="ledger")
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(max_length=24)
+    payload = models.JSONField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+    recorded_on = models.DateField()
+
+    class Meta:
+        ordering = ["ballot", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "seq"], name="ledger_seq_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ballot_id}#{self.seq} {self.kind}"

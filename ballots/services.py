@@ -1,0 +1,363 @@
+"""Everything that changes a ballot: lifecycle, casting, proxies, attendance.
+
+Each service runs in one transaction and either does all of its work or raises a
+ballots.errors.BallotError whose message says why (nothing changed). Locks are named in the
+docstrings; see ballots.locks for why they are advisory locks on PostgreSQL.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ballots import ledger, notifications
+from ballots.electorate import eligible_electors
+from ballots.errors import (
+    AlreadyVoted,
+    BallotClosed,
+    BallotNotOpen,
+    InvalidVote,
+    NotEditable,
+    NotEligible,
+    NotPresent,
+    ProxyRefused,
+)
+from ballots.locks import closing_gate, ledger_lock, vote_gate
+from ballots.models import (
+    Ballot,
+    BallotStatus,
+    Choice,
+    Elector,
+    Participation,
+    PendingVote,
+    Proxy,
+    Vote,
+)
+from ballots.receipts import new_receipt_code, receipt_hash
+from ballots.rules import DEFAULT_CHOICES
+
+
+def _who(user) -> dict:
+    return {"by": user.email if user is not None else "systeem"}
+
+
+def _log(ballot: Ballot, kind: str, payload: dict) -> None:
+    ledger_lock(ballot.pk)
+    ledger.append(ballot, [(kind, payload)])
+
+
+def add_default_choices(ballot: Ballot) -> None:
+    """Voor / Tegen / Onthouding, unless the ballot already has choices."""
+    if not ballot.choices.exists():
+        Choice.objects.bulk_create(
+            Choice(ballot=ballot, label=label, role=role, order=order)
+            for order, (label, role) in enumerate(DEFAULT_CHOICES)
+        )
+
+
+def _check_ready(ballot: Ballot) -> None:
+    if ballot.choices.count() < 2:
+        raise NotEditable("Een stemming heeft ten minste twee keuzes nodig.")
+    if ballot.closes_at <= timezone.now():
+        raise NotEditable("De sluitingstijd ligt al in het verleden.")
+
+
+def schedule_ballot(ballot: Ballot, *, by=None) -> Ballot:
+    """Draft -> scheduled: it opens and closes on its own times (the worker flips it)."""
+    with transaction.atomic():
+        ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+        if ballot.status != BallotStatus.DRAFT:
+            raise NotEditable(
+                f"Alleen een concept kan gepland worden (status: {ballot.get_status_display()})."
+            )
+        _check_ready(ballot)
+        ballot.status = BallotStatus.SCHEDULED
+        ballot.save(update_fields=["status"])
+        _log(
+            ballot,
+            "scheduled",
+            {
+                **_who(by),
+                "opens_at": ballot.opens_at.isoformat(),
+                "closes_at": ballot.closes_at.isoformat(),
+            },
+        )
+        transaction.on_commit(lambda: _schedule_exact_times(ballot))
+    return ballot
+
+
+def _schedule_exact_times(ballot: Ballot) -> None:
+    from ballots.tasks import schedule_exact_times
+
+    schedule_exact_times(ballot)
+
+
+def open_ballot(ballot: Ballot, *, by=None, notify: bool = True) -> Ballot:
+    """Draft or scheduled -> open, now. Freezes the electorate: the Elector rows made here
+    decide who may vote, whatever happens to the register afterwards."""
+    with transaction.atomic():
+        ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+        if ballot.status not in (BallotStatus.DRAFT, BallotStatus.SCHEDULED):
+            raise NotEditable(
+                f"Deze stemming kan niet meer geopend worden (status: "
+                f"{ballot.get_status_display()})."
+            )
+        _check_ready(ballot)
+        now = timezone.now()
+        if ballot.opens_at > now:
+            ballot.opens_at = now  # "open now" moves the opening to this moment
+        eligible = eligible_electors(ballot)
+        if not eligible:
+            raise NotEditable("Er zijn geen kiesgerechtigden voor deze stemming.")
+        Elector.objects.bulk_create(
+            Elector(ballot=ballot, user_id=e.user_id, region_id=e.region_id, weight=e.weight)
+            for e in eligible
+        )
+        ballot.status = BallotStatus.OPEN
+        ballot.save(update_fields=["status", "opens_at"])
+        _log(
+            ballot,
+            "opened",
+            {
+                **_who(by),
+                "at": now.isoformat(),
+                "closes_at": ballot.closes_at.isoformat(),
+                "electors": len(eligible),
+                "weight": sum(e.weight for e in eligible),
+                "choices": [[c.pk, c.label, c.role] for c in ballot.choices.all()],
+            },
+        )
+        if notify:
+            transaction.on_commit(lambda: notifications.ballot_opened(ballot.pk))
+    return ballot
+
+
+def close_ballot(ballot: Ballot, *, by=None, notify: bool = True) -> Ballot:
+    """Open -> closed. Takes the vote gate exclusively: votes already in flight finish (and
+    are counted), later ones see the ballot closed. Then mixes and seals every remaining
+    vote and records the final tally and seal."""
+    from ballots.sealing import mix_and_seal
+    from ballots.tally import result_summary
+
+    with transaction.atomic():
+        closing_gate(ballot.pk)
+        ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+        if ballot.status != BallotStatus.OPEN:
+            raise NotEditable(
+                f"Alleen een open stemming kan gesloten worden (status: "
+                f"{ballot.get_status_display()})."
+            )
+        now = timezone.now()
+        if ballot.closes_at > now:
+            ballot.closes_at = now  # "close now"
+        ballot.status = BallotStatus.CLOSED
+        ballot.save(update_fields=["status", "closes_at"])
+        mix_and_seal(ballot, final=True)
+        summary = result_summary(ballot)
+        _log(ballot, "closed", {**_who(by), "at": now.isoformat(), "result": summary})
+        ballot.final_result = summary
+        ballot.final_seal = ledger.head(ballot)[1]
+        ballot.save(update_fields=["final_result", "final_seal"])
+        if notify:
+            transaction.on_commit(lambda: notifications.ballot_closed(ballot.pk))
+    return ballot
+
+
+@dataclass(frozen=True)
+class Receipt:
+    ballot_id: int
+    code: str  # shown once; only its hash is stored
+    by_proxy: bool
+
+
+def _parts(ballot: Ballot, weight: int, choice) -> list[tuple[Choice, int]]:
+    """The vote as (choice, weight) parts: one choice with the whole weight, or (when the
+    ballot allows splitting) a mapping choice id -> weight that adds up to the weight."""
+    choices = {c.pk: c for c in ballot.choices.all()}
+    if isinstance(choice, dict):
+        if not ballot.vote_splitting and len(choice) > 1:
+            raise InvalidVote("Bij deze stemming kunt u uw stem niet splitsen.")
+        parts = []
+        for choice_id, part in choice.items():
+            if int(choice_id) not in choices:
+                raise InvalidVote("Deze keuze hoort niet bij deze stemming.")
+            if not isinstance(part, int) or part < 0:
+                raise InvalidVote("Een deel van het stemgewicht moet een geheel getal ≥ 0 zijn.")
+            if part:
+                parts.append((choices[int(choice_id)], part))
+        if sum(part for _c, part in parts) != weight:
+            raise InvalidVote(f"De delen moeten samen precies uw stemgewicht ({weight}) zijn.")
+        return parts
+    try:
+        return [(choices[int(choice)], weight)]
+    except (KeyError, TypeError, ValueError):
+        raise InvalidVote("Kies een van de keuzes van deze stemming.") from None
+
+
+def cast_vote(*, ballot_id: int, user, choice, on_behalf_of=None) -> Receipt:
+    """Store one vote of `user` (or, with `on_behalf_of`, of the elector who gave `user` a
+    proxy) and return the receipt code.
+
+    In one transaction, under the ballot's vote gate (shared): the ballot is open and its
+    closing time has not passed; the voter is an elector (and present, if required); a proxy
+    exists, is unrevoked and unused. The unique (ballot, elector) constraint on Participation
+    makes a second vote fail even when 50 arrive at once. Secret ballots store the vote in
+    PendingVote, apart from the Participation; named ballots store it with the elector.
+    """
+    with transaction.atomic():
+        vote_gate(ballot_id)
+        ballot = Ballot.objects.filter(pk=ballot_id).first()
+        if ballot is None:
+            raise BallotNotOpen("Deze stemming bestaat niet.")
+        now = timezone.now()
+        if ballot.status in (BallotStatus.CLOSED, BallotStatus.CERTIFIED) or (
+            ballot.status == BallotStatus.OPEN and now >= ballot.closes_at
+        ):
+            raise BallotClosed("De stemming is gesloten; uw stem is niet meegeteld.")
+        if ballot.status != BallotStatus.OPEN or now < ballot.opens_at:
+            raise BallotNotOpen("De stemming is nog niet geopend.")
+        voter = Elector.objects.filter(ballot=ballot, user=user).first()
+        if voter is None:
+            raise NotEligible("U bent geen kiesgerechtigde bij deze stemming.")
+        if ballot.attendance_required and not voter.present:
+            raise NotPresent("Bij deze stemming stemt u alleen als u als aanwezig bent gemeld.")
+        elector, proxy = voter, None
+        if on_behalf_of is not None:
+            proxy = (
+                Proxy.objects.select_for_update()
+                .filter(ballot=ballot, holder=voter, grantor_id=on_behalf_of, revoked=False)
+                .select_related("grantor")
+                .first()
+            )
+            if proxy is None:
+                raise ProxyRefused("U heeft geen geldige volmacht van deze kiezer.")
+            if proxy.used:
+                raise AlreadyVoted("Met deze volmacht is al gestemd.")
+            elector = proxy.grantor
+        elif Proxy.objects.filter(ballot=ballot, grantor=voter, revoked=False).exists():
+            raise ProxyRefused(
+                "U heeft een volmacht gegeven; trek die eerst in om zelf te stemmen."
+            )
+        parts = _parts(ballot, elector.weight, choice)
+        replaced = _record_participation(ballot, elector, cast_by=voter if proxy else None)
+        code = new_receipt_code()
+        digest = receipt_hash(ballot.pk, code)
+        if ballot.is_secret:
+            PendingVote.objects.bulk_create(
+                PendingVote(
+                    ballot=ballot,
+                    choice=c,
+                    weight=w,
+                    region_id=elector.region_id,
+                    receipt_hash=digest,
+                )
+                for c, w in parts
+            )
+        else:
+            if replaced:
+                Vote.objects.filter(ballot=ballot, elector=elector, withdrawn=False).update(
+                    withdrawn=True
+                )
+            Vote.objects.bulk_create(
+                Vote(
+                    ballot=ballot,
+                    choice=c,
+                    weight=w,
+                    region_id=elector.region_id,
+                    receipt_hash=digest,
+                    elector=elector,
+                    cast_by_proxy=proxy is not None,
+                )
+                for c, w in parts
+            )
+        if proxy is not None:
+            proxy.used = True
+            proxy.save(update_fields=["used"])
+    return Receipt(ballot_id=ballot.pk, code=code, by_proxy=proxy is not None)
+
+
+def _record_participation(ballot: Ballot, elector: Elector, *, cast_by) -> bool:
+    """Insert the Participation; True if this replaces an earlier vote (named ballots that
+    allow vote change), AlreadyVoted otherwise."""
+    try:
+        with transaction.atomic():
+            Participation.objects.create(ballot=ballot, elector=elector, cast_by=cast_by)
+        return False
+    except IntegrityError:
+        if ballot.vote_change_allowed and cast_by is None:
+            return True
+        raise AlreadyVoted(
+            "Er is al gestemd voor deze kiezer; een stem telt maar één keer."
+        ) from None
+
+
+def grant_proxy(*, ballot: Ballot, grantor_user, holder_user) -> Proxy:
+    """An elector authorises another elector of the same ballot to vote for them.
+
+    Locks the holder's proxies so two grants at once cannot exceed the maximum."""
+    with transaction.atomic():
+        ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+        if not ballot.proxies_allowed:
+            raise ProxyRefused("Bij deze stemming zijn volmachten niet toegestaan.")
+        if ballot.status not in (BallotStatus.OPEN, BallotStatus.SCHEDULED, BallotStatus.DRAFT):
+            raise BallotClosed("De stemming is gesloten; volmachten kunnen niet meer.")
+        if ballot.status == BallotStatus.OPEN and timezone.now() >= ballot.closes_at:
+            raise BallotClosed("De stemming is gesloten; volmachten kunnen niet meer.")
+        grantor = Elector.objects.filter(ballot=ballot, user=grantor_user).first()
+        holder = Elector.objects.filter(ballot=ballot, user=holder_user).first()
+        if grantor is None:
+            raise NotEligible("U bent geen kiesgerechtigde bij deze stemming.")
+        if holder is None:
+            raise ProxyRefused("Een volmacht kan alleen naar een andere kiezer van deze stemming.")
+        if holder.pk == grantor.pk:
+            raise ProxyRefused("U kunt uzelf geen volmacht geven.")
+        if Participation.objects.filter(ballot=ballot, elector=grantor).exists():
+            raise ProxyRefused("U heeft al gestemd; een volmacht is niet meer nodig.")
+        if Proxy.objects.filter(ballot=ballot, grantor=grantor, revoked=False).exists():
+            raise ProxyRefused("U heeft al een volmacht gegeven; trek die eerst in.")
+        held = list(
+            Proxy.objects.select_for_update().filter(ballot=ballot, holder=holder, revoked=False)
+        )
+        if len(held) >= ballot.max_proxies_held:
+            raise ProxyRefused(
+                f"Deze kiezer heeft al het maximum van {ballot.max_proxies_held} volmacht(en)."
+            )
+        if Proxy.objects.filter(ballot=ballot, grantor=holder, revoked=False).exists():
+            raise ProxyRefused(
+                "Deze kiezer heeft zelf een volmacht gegeven en kan er geen aannemen."
+            )
+        proxy = Proxy.objects.create(ballot=ballot, grantor=grantor, holder=holder)
+        _log(ballot, "proxy_granted", {"grantor": grantor.pk, "holder": holder.pk})
+    return proxy
+
+
+def revoke_proxy(*, proxy: Proxy, by_user) -> Proxy:
+    with transaction.atomic():
+        proxy = (
+            Proxy.objects.select_for_update().select_related("grantor", "ballot").get(pk=proxy.pk)
+        )
+        if proxy.grantor.user_id != by_user.pk:
+            raise ProxyRefused("Alleen wie de volmacht gaf, kan hem intrekken.")
+        if proxy.revoked:
+            raise ProxyRefused("Deze volmacht is al ingetrokken.")
+        if proxy.used:
+            raise ProxyRefused("Met deze volmacht is al gestemd; intrekken kan niet meer.")
+        if proxy.ballot.status in (BallotStatus.CLOSED, BallotStatus.CERTIFIED):
+            raise BallotClosed("De stemming is gesloten.")
+        proxy.revoked = True
+        proxy.save(update_fields=["revoked"])
+        _log(
+            proxy.ballot, "proxy_revoked", {"grantor": proxy.grantor_id, "holder": proxy.holder_id}
+        )
+    return proxy
+
+
+def set_presence(*, ballot: Ballot, elector: Elector, present: bool, by=None, how="board") -> None:
+    """Attendance for hybrid assemblies, recorded in the ledger."""
+    with transaction.atomic():
+        updated = Elector.objects.filter(pk=elector.pk, ballot=ballot).update(present=present)
+        if not updated:
+            raise NotEligible("Deze kiezer hoort niet bij deze stemming.")
+        _log(
+            ballot, "presence", {**_who(by), "elector": elector.pk, "present": present, "how": how}
+        )

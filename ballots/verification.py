@@ -1,0 +1,112 @@
+"""Checking a ballot against its ledger: the chain, every vote row, the tally, the seal.
+
+The ledger is the reference. Every counted vote row must be the one its ledger entry
+describes, every vote entry must still have its row, nothing may be counted without an entry
+(once closed), and the recount from the ledger must equal the tally of the vote tables and,
+after closing, the result and the seal recorded at closing.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ballots.ledger import verify_chain
+from ballots.models import Ballot, BallotStatus, LedgerEntry, PendingVote, Vote
+from ballots.tally import tally
+
+
+@dataclass
+class Verification:
+    ok: bool
+    head: str
+    entries: int
+    problems: list[str] = field(default_factory=list)
+    recount: dict[int, int] = field(default_factory=dict)  # choice id -> weight
+
+
+def recount_from_ledger(entries: list[LedgerEntry]) -> tuple[dict[int, LedgerEntry], Counter]:
+    votes: dict[int, LedgerEntry] = {}
+    for entry in entries:
+        if entry.kind == "vote":
+            votes[entry.seq] = entry
+        elif entry.kind == "withdrawn":
+            votes.pop(entry.payload["vote_entry"], None)
+    weights: Counter = Counter()
+    for entry in votes.values():
+        weights[entry.payload["choice"]] += entry.payload["weight"]
+    return votes, weights
+
+
+def verify_ballot(ballot: Ballot) -> Verification:
+    chain = verify_chain(ballot)
+    report = Verification(ok=chain.ok, head=chain.head, entries=chain.entries)
+    if not chain.ok:
+        report.problems.append(chain.problem)
+        return report
+    entries = list(LedgerEntry.objects.filter(ballot=ballot).order_by("seq"))
+    live_entries, recount = recount_from_ledger(entries)
+    report.recount = dict(recount)
+    rows = {
+        v.ledger_entry_id: v
+        for v in Vote.objects.filter(ballot=ballot, withdrawn=False)
+        if v.ledger_entry_id is not None
+    }
+    for entry in live_entries.values():
+        row = rows.pop(entry.pk, None)
+        if row is None:
+            report.problems.append(f"entry #{entry.seq} (vote): its vote row is missing")
+            continue
+        stored = {
+            "choice": row.choice_id,
+            "weight": row.weight,
+            "region": row.region_id,
+            "receipt": row.receipt_hash,
+        }
+        recorded = {key: entry.payload.get(key) for key in stored}
+        if stored != recorded:
+            changed = ", ".join(k for k in stored if stored[k] != recorded[k])
+            report.problems.append(f"entry #{entry.seq} (vote): the vote row differs ({changed})")
+    for row in rows.values():
+        report.problems.append(
+            f"vote row {row.pk} points at a ledger entry that is not a counted vote"
+        )
+    unsealed = Vote.objects.filter(ballot=ballot, withdrawn=False, ledger_entry__isnull=True)
+    closed = ballot.status in (BallotStatus.CLOSED, BallotStatus.CERTIFIED)
+    if closed:
+        for row in unsealed:
+            report.problems.append(f"vote row {row.pk} is counted but not in the ledger")
+        if PendingVote.objects.filter(ballot=ballot).exists():
+            report.problems.append("pending votes remain after closing")
+    # While open, votes cast since the last seal are in the tables but not yet in the ledger,
+    # so the tables and the recount are compared only once everything is sealed.
+    if closed and not report.problems:
+        counted = tally(ballot)
+        table_weights = {c.choice_id: c.weight for c in counted.choices if c.weight}
+        if table_weights != {k: v for k, v in recount.items() if v}:
+            report.problems.append(
+                f"the tally {table_weights} differs from the ledger's recount {dict(recount)}"
+            )
+    if closed and not report.problems:
+        _check_closing(ballot, entries, recount, report)
+    report.ok = not report.problems
+    return report
+
+
+def _check_closing(ballot, entries, recount, report) -> None:
+    closing = [e for e in entries if e.kind == "closed"]
+    if not closing:
+        report.problems.append("the ledger has no closing entry")
+        return
+    recorded = closing[-1].payload["result"]
+    recorded_weights = {c["label"]: c["weight"] for c in recorded["choices"]}
+    labels = {c.pk: c.label for c in ballot.choices.all()}
+    recounted = {labels[choice]: weight for choice, weight in recount.items()}
+    for label, weight in recorded_weights.items():
+        if recounted.get(label, 0) != weight:
+            report.problems.append(
+                f"entry #{closing[-1].seq} (closed): {label} recorded {weight}, "
+                f"recount {recounted.get(label, 0)}"
+            )
+    if ballot.final_result != recorded:
+        report.problems.append("the ballot's stored result differs from the closing entry")
+    if ballot.final_seal != closing[-1].hash:
+        report.problems.append("the ballot's final seal is not the closing entry's hash")

@@ -1,0 +1,210 @@
+"""Member and board pages of a ballot, through the real views."""
+
+import json
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from ballots import services
+from ballots.models import BallotStatus, Elector, Participation
+from tests.factories import (
+    BallotFactory,
+    MandateFactory,
+    RegionFactory,
+    add_totp,
+    board_member,
+    choice,
+    member,
+    open_ballot,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def region():
+    return RegionFactory(code="utrecht", name="Utrecht")
+
+
+def board_client(client):
+    board = board_member()
+    add_totp(board)
+    client.force_login(board)
+    return client
+
+
+def vote_via_pages(client, ballot, label):
+    url = reverse("ballots:vote", args=[ballot.pk])
+    chosen = str(choice(ballot, label).pk)
+    review = client.post(url, {"step": "review", "choice": chosen})
+    assert review.status_code == 200 and label in review.content.decode()
+    assert Participation.objects.filter(ballot=ballot).count() == 0  # not yet cast
+    cast = client.post(url, {"step": "cast", "choice": chosen})
+    assert cast.status_code == 200 and "no-store" in cast["Cache-Control"]
+    return re.search(r'id="receipt-code">([A-Z0-9-]{19})<', cast.content.decode()).group(1)
+
+
+def test_member_votes_with_confirmation_and_checks_receipt_after_closing(client, region):
+    anna = member(region=region)
+    ballot = open_ballot()
+    client.force_login(anna)
+    page = client.get(ballot.get_absolute_url()).content.decode()
+    assert "Verder naar bevestigen" in page
+    code = vote_via_pages(client, ballot, "Voor")
+    assert "U heeft gestemd" in client.get(ballot.get_absolute_url()).content.decode()
+    check = reverse("ballots:check_receipt", args=[ballot.pk])
+    assert "na de sluiting" in client.get(check).content.decode()
+    services.close_ballot(ballot)
+    assert "Uw stem is meegeteld" in client.post(check, {"code": code.lower()}).content.decode()
+    assert "komt niet voor" in client.post(check, {"code": "AAAA-BBBB-CCCC-DDDD"}).content.decode()
+    results = client.get(reverse("ballots:results", args=[ballot.pk])).content.decode()
+    assert "Aangenomen" in results
+
+
+def test_second_vote_through_the_page_is_refused_with_a_message(client, region):
+    anna = member(region=region)
+    ballot = open_ballot()
+    client.force_login(anna)
+    vote_via_pages(client, ballot, "Voor")
+    response = client.post(
+        reverse("ballots:vote", args=[ballot.pk]),
+        {"step": "cast", "choice": choice(ballot, "Tegen").pk},
+        follow=True,
+    )
+    assert "telt maar één keer" in response.content.decode()
+    assert Participation.objects.filter(ballot=ballot).count() == 1
+
+
+def test_tally_hidden_while_open_unless_allowed(client, region):
+    voters = [member(region=region) for _ in range(2)]
+    hidden = open_ballot(result_visibility="closed")
+    shown = open_ballot(result_visibility="everyone")
+    for ballot in (hidden, shown):
+        services.cast_vote(ballot_id=ballot.pk, user=voters[0], choice=choice(ballot, "Voor").pk)
+    client.force_login(voters[1])
+    assert (
+        "na de sluiting"
+        in client.get(reverse("ballots:results", args=[hidden.pk])).content.decode()
+    )
+    assert (
+        '<th scope="row">Voor</th><td>1</td>'
+        in client.get(reverse("ballots:results", args=[shown.pk])).content.decode()
+    )
+
+
+def test_member_cannot_manage_or_export(client, region):
+    member_user = member(region=region)
+    ballot = BallotFactory()
+    client.force_login(member_user)
+    for name, kwargs in [
+        ("ballots:manage", {}),
+        ("ballots:lifecycle", {"action": "open"}),
+        ("ballots:download", {"fmt": "json"}),
+    ]:
+        assert client.get(reverse(name, kwargs={"pk": ballot.pk, **kwargs})).status_code == 403
+    assert (
+        client.post(
+            reverse("ballots:lifecycle", args=[ballot.pk, "open"]), {"confirm": "yes"}
+        ).status_code
+        == 403
+    )
+    ballot.refresh_from_db()
+    assert ballot.status == BallotStatus.DRAFT
+
+
+def test_board_opens_after_confirmation_and_electors_get_email(
+    client, region, django_capture_on_commit_callbacks
+):
+    voters = [member(region=region) for _ in range(3)]
+    ballot = BallotFactory()
+    client = board_client(client)
+    manage = client.get(reverse("ballots:manage", args=[ballot.pk])).content.decode()
+    assert "Electoraat bij openen" in manage and "Utrecht" in manage
+    url = reverse("ballots:lifecycle", args=[ballot.pk, "open"])
+    assert "Bij het openen" in client.get(url).content.decode()
+    ballot.refresh_from_db()
+    assert ballot.status == BallotStatus.DRAFT  # GET only asks
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"confirm": "yes"})
+    ballot.refresh_from_db()
+    assert ballot.status == BallotStatus.OPEN
+    electors = Elector.objects.filter(ballot=ballot).values_list("user__email", flat=True)
+    assert {v.email for v in voters} <= set(electors)  # the board member is a member too
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(electors)
+    assert all(ballot.get_absolute_url() in m.body and m.alternatives for m in mail.outbox)
+
+
+def test_export_json_totals_equal_a_recount_and_rules(client, region):
+    zeeland = RegionFactory(code="zeeland", name="Zeeland")
+    utrecht_amb = MandateFactory(region=region, weight=300).user
+    zeeland_amb = MandateFactory(region=zeeland, weight=200).user
+    ballot = open_ballot(electorate="ambassadors", secrecy="named", majority="absolute")
+    services.cast_vote(ballot_id=ballot.pk, user=utrecht_amb, choice=choice(ballot, "Voor").pk)
+    services.cast_vote(ballot_id=ballot.pk, user=zeeland_amb, choice=choice(ballot, "Tegen").pk)
+    services.close_ballot(ballot)
+    client = board_client(client)
+    data = json.loads(client.get(reverse("ballots:download", args=[ballot.pk, "json"])).content)
+    assert {c["label"]: c["weight"] for c in data["choices"]} == {
+        "Voor": 300,
+        "Tegen": 200,
+        "Onthouding": 0,
+    }
+    assert data["electorate"] == {"count": 2, "weight": 500}
+    assert data["turnout"] == {"count": 2, "weight": 500}
+    assert data["outcome"]["result"] == "adopted"
+    assert {r["region"]: r["choice"] for r in data["roll_call"]} == {
+        "Utrecht": "Voor",
+        "Zeeland": "Tegen",
+    }
+    assert data["ledger_head"] == ballot.ledger.order_by("-seq").first().hash
+    for fmt in ("csv", "xlsx"):
+        response = client.get(reverse("ballots:download", args=[ballot.pk, fmt]))
+        assert response.status_code == 200 and len(response.content) > 100
+
+
+def test_ambassador_sees_region_consultation_result(client, region):
+    voters = [member(region=region) for _ in range(6)]
+    ambassador = MandateFactory(region=region, weight=7).user
+    add_totp(ambassador)
+    assembly = open_ballot(electorate="ambassadors", secrecy="named")
+    consultation = open_ballot(advises=assembly)
+    for n, voter in enumerate(voters):
+        services.cast_vote(
+            ballot_id=consultation.pk,
+            user=voter,
+            choice=choice(consultation, "Voor" if n < 4 else "Tegen").pk,
+        )
+    services.close_ballot(consultation)
+    client.force_login(ambassador)
+    page = client.get(assembly.get_absolute_url()).content.decode()
+    assert "Uitslag van de ledenraadpleging in uw regio" in page
+    assert "Voor: <strong>4</strong>" in page and "Tegen: <strong>2</strong>" in page
+
+
+def test_draft_ballots_are_invisible_to_members(client, region):
+    ballot = BallotFactory()
+    client.force_login(member(region=region))
+    assert client.get(ballot.get_absolute_url()).status_code == 404
+
+
+def test_elector_of_one_region_cannot_vote_as_another(client, region):
+    zeeland = RegionFactory(code="zeeland", name="Zeeland")
+    utrecht_amb = MandateFactory(region=region, weight=300).user
+    zeeland_elector_user = MandateFactory(region=zeeland, weight=200).user
+    ballot = open_ballot(electorate="ambassadors", secrecy="named", proxies_allowed=True)
+    zeeland_elector = Elector.objects.get(ballot=ballot, user=zeeland_elector_user)
+    add_totp(utrecht_amb)
+    client.force_login(utrecht_amb)
+    response = client.post(
+        reverse("ballots:vote", args=[ballot.pk]),
+        {
+            "step": "cast",
+            "on_behalf_of": zeeland_elector.pk,
+            f"p{zeeland_elector.pk}-choice": choice(ballot, "Voor").pk,
+        },
+        follow=True,
+    )
+    assert "geen geldige volmacht" in response.content.decode()
+    assert Participation.objects.filter(ballot=ballot).count() == 0
