@@ -32,9 +32,7 @@ def faq():
     return public, members_only, draft
 
 
-@pytest.mark.parametrize(
-    "url", ["/", "/faq/", "/faq/standpunten/", "/accounts/login/", "/healthz"]
-)
+@pytest.mark.parametrize("url", ["/", "/faq/", "/faq/standpunten/", "/accounts/login/", "/healthz"])
 def test_public_pages_answer(client, url):
     assert client.get(url).status_code == 200
 
