@@ -15,5 +15,7 @@ urlpatterns = [
     path("<int:pk>/beheer/", views.manage, name="manage"),
     path("<int:pk>/beheer/<slug:action>/", views.lifecycle, name="lifecycle"),
     path("<int:pk>/aanwezigheid/", views.attendance, name="attendance"),
+    path("<int:pk>/aanwezigheid/qr/", views.checkin_display, name="checkin_display"),
+    path("<int:pk>/inchecken/<str:token>/", views.checkin, name="checkin"),
     path("<int:pk>/export.<str:fmt>", views.download, name="download"),
 ]

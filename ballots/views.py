@@ -5,11 +5,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ballots import selectors, services
+from ballots.checkin import TOKEN_MAX_AGE, checkin_token, qr_svg, token_is_valid
 from ballots.electorate import eligible_electors, summary_by_region
 from ballots.errors import BallotError
 from ballots.exports import FORMATS, export
@@ -293,6 +296,43 @@ def attendance(request, pk: int):
         .order_by("region__name", "user__full_name")
     )
     return render(request, "ballots/attendance.html", {"ballot": ballot, "electors": electors})
+
+
+@permission_required(MANAGE)
+def checkin_display(request, pk: int):
+    """The projector page: a QR code that electors in the hall scan to check in."""
+    ballot = get_object_or_404(Ballot, pk=pk, attendance_required=True)
+    url = request.build_absolute_uri(
+        reverse("ballots:checkin", args=[ballot.pk, checkin_token(ballot.pk)])
+    )
+    return render(
+        request,
+        "ballots/checkin_display.html",
+        {"ballot": ballot, "qr": mark_safe(qr_svg(url)), "refresh": TOKEN_MAX_AGE // 2},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin(request, pk: int, token: str):
+    """An elector who scanned the hall's QR code confirms their presence (POST, so a link
+    preview or prefetch does not check anyone in)."""
+    ballot = _visible_ballot(pk)
+    valid = token_is_valid(ballot.pk, token)
+    elector = selectors.elector_of(ballot, request.user)
+    if request.method == "POST" and valid and elector is not None:
+        try:
+            services.set_presence(
+                ballot=ballot, elector=elector, present=True, by=request.user, how="qr"
+            )
+        except BallotError as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("U bent aangemeld als aanwezig. U kunt nu stemmen."))
+            return redirect(ballot)
+    return render(
+        request, "ballots/checkin.html", {"ballot": ballot, "valid": valid, "elector": elector}
+    )
 
 
 @permission_required("ballots.export_results")

@@ -154,6 +154,24 @@ def test_export_json_totals_equal_a_recount_and_rules(client, region):
     assert data["electorate"] == {"count": 2, "weight": 500}
     assert data["turnout"] == {"count": 2, "weight": 500}
     assert data["outcome"]["result"] == "adopted"
+    # The same numbers from a direct recount of the vote table, and the same outcome from the
+    # pure rules.
+    from django.db.models import Sum
+
+    from ballots.models import Vote
+    from ballots.rules import Rules, Totals, decide
+
+    direct = dict(
+        Vote.objects.filter(ballot=ballot, withdrawn=False)
+        .values_list("choice__label")
+        .annotate(total=Sum("weight"))
+    )
+    assert {c["label"]: c["weight"] for c in data["choices"] if c["weight"]} == direct
+    decided = decide(
+        Totals(direct.get("Voor", 0), direct.get("Tegen", 0), 0, 500),
+        Rules(majority="absolute", base="valid"),
+    )
+    assert data["outcome"] == {"result": decided.result, "explanation": decided.explanation}
     assert {r["region"]: r["choice"] for r in data["roll_call"]} == {
         "Utrecht": "Voor",
         "Zeeland": "Tegen",
@@ -208,3 +226,34 @@ def test_elector_of_one_region_cannot_vote_as_another(client, region):
     )
     assert "geen geldige volmacht" in response.content.decode()
     assert Participation.objects.filter(ballot=ballot).count() == 0
+
+
+def test_qr_checkin_marks_presence_only_with_a_fresh_token(client, region, settings):
+    from ballots.checkin import checkin_token
+
+    anna = member(region=region)
+    ballot = open_ballot(attendance_required=True)
+    board = board_client(client)
+    display = board.get(reverse("ballots:checkin_display", args=[ballot.pk]))
+    assert "<svg" in display.content.decode()
+    client.force_login(anna)
+    url = reverse("ballots:checkin", args=[ballot.pk, checkin_token(ballot.pk)])
+    assert "Ik ben aanwezig" in client.get(url).content.decode()
+    assert not Elector.objects.get(ballot=ballot, user=anna).present  # GET changes nothing
+    client.post(url)
+    assert Elector.objects.get(ballot=ballot, user=anna).present
+    assert ballot.ledger.filter(kind="presence", payload__how="qr").count() == 1
+    forged = reverse("ballots:checkin", args=[ballot.pk, "1:forged:token"])
+    assert "verlopen of ongeldig" in client.get(forged).content.decode()
+
+
+def test_expired_checkin_token_is_refused(client, region, monkeypatch):
+    from ballots import checkin
+
+    anna = member(region=region)
+    ballot = open_ballot(attendance_required=True)
+    token = checkin.checkin_token(ballot.pk)
+    monkeypatch.setattr(checkin, "TOKEN_MAX_AGE", -1)
+    client.force_login(anna)
+    client.post(reverse("ballots:checkin", args=[ballot.pk, token]))
+    assert not Elector.objects.get(ballot=ballot, user=anna).present
