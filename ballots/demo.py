@@ -44,6 +44,18 @@ def _vote_all(ballot: Ballot, rng: random.Random, *, share: float, lean: float) 
         services.cast_vote(ballot_id=ballot.pk, user=elector.user, choice=labels[label])
 
 
+def _certify_by_demo_board(ballot: Ballot) -> None:
+    """The two demo board members approve, so `make run` shows a signed result at once."""
+    from ballots.certification import approve_result
+    from members.demo import BOARD, DEMO_DOMAIN
+    from members.models import User
+
+    for _number, _name, title in BOARD:
+        approve_result(
+            ballot=ballot, by=User.objects.get(email=f"{title}@{DEMO_DOMAIN}"), notify=False
+        )
+
+
 @transaction.atomic
 def load_demo_ballots() -> int:
     rng = random.Random(2026)
@@ -76,6 +88,7 @@ def load_demo_ballots() -> int:
         services.open_ballot(assembly, notify=False)
         _vote_all(assembly, rng, share=0.9, lean=0.6)
         services.close_ballot(assembly, notify=False)
+        _certify_by_demo_board(assembly)
     open_one, new = _ballot(
         OPEN_BALLOT, electorate="members", secrecy="secret", result_visibility="board"
     )

@@ -9,7 +9,7 @@ from ballots import ledger
 from ballots.models import Ballot, Vote
 from ballots.tally import result_summary
 
-FORMATS = ("json", "csv", "xlsx")
+FORMATS = ("json", "csv", "xlsx", "pdf")
 
 
 def roll_call(ballot: Ballot) -> list[dict]:
@@ -107,5 +107,21 @@ def as_xlsx(ballot: Ballot) -> bytes:
     return out.getvalue()
 
 
+class NoSignedDocument(Exception):
+    pass
+
+
+def as_pdf(ballot: Ballot) -> bytes:
+    """The stored signed proces-verbaal, byte for byte (never a new rendering)."""
+    from ballots.models import ResultDocument
+
+    stored = ResultDocument.objects.filter(ballot=ballot).first()
+    if stored is None:
+        raise NoSignedDocument(
+            f"stemming {ballot.pk} is nog niet vastgesteld: er is geen ondertekend proces-verbaal"
+        )
+    return bytes(stored.pdf)
+
+
 def export(ballot: Ballot, fmt: str) -> bytes:
-    return {"json": as_json, "csv": as_csv, "xlsx": as_xlsx}[fmt](ballot)
+    return {"json": as_json, "csv": as_csv, "xlsx": as_xlsx, "pdf": as_pdf}[fmt](ballot)

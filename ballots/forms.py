@@ -66,3 +66,21 @@ class ReceiptCheckForm(forms.Form):
                 _("Een ontvangstcode heeft 16 tekens, bijv. K7QM-2XHD-P9WA-ZT4N.")
             )
         return code
+
+
+class DocumentUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Proces-verbaal (PDF)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    )
+
+    def clean_file(self) -> bytes:
+        from ballots.document_check import MAX_BYTES
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(_("Het bestand is te groot voor een proces-verbaal."))
+        data = upload.read()
+        if not data.startswith(b"%PDF-"):
+            raise forms.ValidationError(_("Dit is geen PDF-bestand."))
+        return data

@@ -90,3 +90,13 @@ def verify_chain(ballot: Ballot) -> ChainCheck:
         prev = entry.hash
         expected_seq += 1
     return ChainCheck(True, prev, count)
+
+
+def record(ballot: Ballot, kind: str, payload: dict) -> LedgerEntry:
+    """Append one event (not a vote) under the ballot's ledger lock, in the caller's
+    transaction: lifecycle, proxies, attendance, approvals."""
+    from ballots.locks import ledger_lock
+
+    ledger_lock(ballot.pk)
+    [entry] = append(ballot, [(kind, payload)])
+    return entry

@@ -334,3 +334,47 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ballot_id}#{self.seq} {self.kind}"
+
+
+class Approval(models.Model):
+    """A board member's approval of a closed ballot's result; two different ones certify it."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="approvals")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("goedkeuring")
+        verbose_name_plural = _("goedkeuringen")
+        ordering = ["approved_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ballot", "approver"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_active_approval_per_board_member",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.approver} keurt {self.ballot_id} goed"
+
+
+class ResultDocument(models.Model):
+    """The signed proces-verbaal: stored once, never overwritten."""
+
+    ballot = models.OneToOneField(Ballot, on_delete=models.PROTECT, related_name="document")
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64, unique=True)
+    seal = models.CharField(max_length=64)
+    signed_at = models.DateTimeField()
+    development_certificate = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("proces-verbaal")
+        verbose_name_plural = _("processen-verbaal")
+
+    def __str__(self) -> str:
+        return f"proces-verbaal {self.ballot_id} ({self.sha256[:12]})"

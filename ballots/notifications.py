@@ -7,6 +7,7 @@ Called after commit, so a rolled-back open or close sends nothing.
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from ballots.models import Ballot, Elector, Participation
 from members.roles import BOARD_GROUP_NAME
@@ -58,3 +59,15 @@ def ballot_closed(ballot_id: int) -> int:
     ballot = Ballot.objects.get(pk=ballot_id)
     board = get_user_model().objects.filter(groups__name=BOARD_GROUP_NAME, is_active=True)
     return _send("closed", _context(ballot), list(board.values_list("email", flat=True)))
+
+
+def result_certified(ballot_id: int) -> int:
+    """To every elector: the outcome and a link to the results and the signed document."""
+    ballot = Ballot.objects.get(pk=ballot_id)
+    context = {
+        **_context(ballot),
+        "results_url": settings.SITE_URL + reverse("ballots:results", args=[ballot.pk]),
+        "explanation": (ballot.final_result or {}).get("outcome", {}).get("explanation", ""),
+    }
+    emails = list(Elector.objects.filter(ballot=ballot).values_list("user__email", flat=True))
+    return _send("certified", context, emails)

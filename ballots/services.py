@@ -22,7 +22,7 @@ from ballots.errors import (
     NotPresent,
     ProxyRefused,
 )
-from ballots.locks import closing_gate, ledger_lock, vote_gate
+from ballots.locks import closing_gate, vote_gate
 from ballots.models import (
     Ballot,
     BallotStatus,
@@ -39,11 +39,6 @@ from ballots.rules import DEFAULT_CHOICES
 
 def _who(user) -> dict:
     return {"by": user.email if user is not None else "systeem"}
-
-
-def _log(ballot: Ballot, kind: str, payload: dict) -> None:
-    ledger_lock(ballot.pk)
-    ledger.append(ballot, [(kind, payload)])
 
 
 def add_default_choices(ballot: Ballot) -> None:
@@ -73,7 +68,7 @@ def schedule_ballot(ballot: Ballot, *, by=None) -> Ballot:
         _check_ready(ballot)
         ballot.status = BallotStatus.SCHEDULED
         ballot.save(update_fields=["status"])
-        _log(
+        ledger.record(
             ballot,
             "scheduled",
             {
@@ -115,7 +110,7 @@ def open_ballot(ballot: Ballot, *, by=None, notify: bool = True) -> Ballot:
         )
         ballot.status = BallotStatus.OPEN
         ballot.save(update_fields=["status", "opens_at"])
-        _log(
+        ledger.record(
             ballot,
             "opened",
             {
@@ -154,7 +149,7 @@ def close_ballot(ballot: Ballot, *, by=None, notify: bool = True) -> Ballot:
         ballot.save(update_fields=["status", "closes_at"])
         mix_and_seal(ballot, final=True)
         summary = result_summary(ballot)
-        _log(ballot, "closed", {**_who(by), "at": now.isoformat(), "result": summary})
+        ledger.record(ballot, "closed", {**_who(by), "at": now.isoformat(), "result": summary})
         ballot.final_result = summary
         ballot.final_seal = ledger.head(ballot)[1]
         ballot.save(update_fields=["final_result", "final_seal"])
@@ -327,7 +322,7 @@ def grant_proxy(*, ballot: Ballot, grantor_user, holder_user) -> Proxy:
                 "Deze kiezer heeft zelf een volmacht gegeven en kan er geen aannemen."
             )
         proxy = Proxy.objects.create(ballot=ballot, grantor=grantor, holder=holder)
-        _log(ballot, "proxy_granted", {"grantor": grantor.pk, "holder": holder.pk})
+        ledger.record(ballot, "proxy_granted", {"grantor": grantor.pk, "holder": holder.pk})
     return proxy
 
 
@@ -346,18 +341,20 @@ def revoke_proxy(*, proxy: Proxy, by_user) -> Proxy:
             raise BallotClosed("De stemming is gesloten.")
         proxy.revoked = True
         proxy.save(update_fields=["revoked"])
-        _log(
+        ledger.record(
             proxy.ballot, "proxy_revoked", {"grantor": proxy.grantor_id, "holder": proxy.holder_id}
         )
     return proxy
 
 
 def set_presence(*, ballot: Ballot, elector: Elector, present: bool, by=None, how="board") -> None:
-    """Attendance for hybrid assemblies, recorded in the ledger."""
+    """Attendance for hybrid assemblies, recorded in the ledger (only until closing)."""
+    if ballot.status not in (BallotStatus.SCHEDULED, BallotStatus.OPEN):
+        raise BallotClosed("Aanwezigheid kan alleen vóór de sluiting worden bijgehouden.")
     with transaction.atomic():
         updated = Elector.objects.filter(pk=elector.pk, ballot=ballot).update(present=present)
         if not updated:
             raise NotEligible("Deze kiezer hoort niet bij deze stemming.")
-        _log(
+        ledger.record(
             ballot, "presence", {**_who(by), "elector": elector.pk, "present": present, "how": how}
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ballots import views
+from ballots import views, views_results
 
 app_name = "ballots"
 
@@ -18,4 +18,7 @@ urlpatterns = [
     path("<int:pk>/aanwezigheid/qr/", views.checkin_display, name="checkin_display"),
     path("<int:pk>/inchecken/<str:token>/", views.checkin, name="checkin"),
     path("<int:pk>/export.<str:fmt>", views.download, name="download"),
+    path("<int:pk>/vaststellen/", views_results.approve, name="approve"),
+    path("<int:pk>/proces-verbaal.pdf", views_results.document, name="document"),
+    path("controleren/", views_results.verify, name="verify"),
 ]

@@ -15,7 +15,7 @@ from ballots import selectors, services
 from ballots.checkin import TOKEN_MAX_AGE, checkin_token, qr_svg, token_is_valid
 from ballots.electorate import eligible_electors, summary_by_region
 from ballots.errors import BallotError
-from ballots.exports import FORMATS, export
+from ballots.exports import FORMATS, NoSignedDocument, export
 from ballots.forms import ProxyForm, ReceiptCheckForm, VoteForm
 from ballots.models import Ballot, BallotStatus, Elector, Proxy, Vote
 from ballots.receipts import receipt_hash
@@ -345,6 +345,10 @@ def download(request, pk: int, fmt: str):
         "csv": "text/csv; charset=utf-8",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }
-    response = HttpResponse(export(ballot, fmt), content_type=content_types[fmt])
+    try:
+        data = export(ballot, fmt)
+    except NoSignedDocument:
+        raise Http404 from None
+    response = HttpResponse(data, content_type=content_types[fmt])
     response["Content-Disposition"] = f'attachment; filename="stemming-{ballot.pk}.{fmt}"'
     return response

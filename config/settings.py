@@ -247,7 +247,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- Ledenstem ------------------------------------------------------------------------------
@@ -276,5 +280,9 @@ if REDIS_URL:
     HUEY["connection"] = {"url": REDIS_URL}
 else:
     HUEY["filename"] = str(VAR_DIR / "huey.sqlite3")
+# The association's signing certificate for result documents (PKCS#12). Without it a
+# self-signed development certificate is generated into var/ on first use.
+SIGNING_P12 = os.environ.get("SIGNING_P12", "")
+SIGNING_P12_PASSWORD = os.environ.get("SIGNING_P12_PASSWORD", "")
 # Electors who have not voted get a reminder this many hours before a ballot closes.
 BALLOT_REMINDER_HOURS = int(os.environ.get("BALLOT_REMINDER_HOURS", "24"))

@@ -6,22 +6,10 @@ import re
 import pytest
 from django.core import mail
 
-from tests.e2e.helpers import fresh_totp_code
+from tests.e2e.helpers import log_in
 from tests.factories import PASSWORD, QuestionFactory, TopicFactory, add_totp, board_member, member
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, email: str, totp_secret: str | None = None) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen", exact=True).click()
-    if totp_secret:
-        page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-        page.get_by_label(re.compile("code", re.IGNORECASE)).fill(fresh_totp_code(totp_secret))
-        page.get_by_role("button", name=re.compile("aanmelden|inloggen", re.IGNORECASE)).click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def test_member_question_answered_by_board(page, browser, live_server):
@@ -36,7 +24,7 @@ def test_member_question_answered_by_board(page, browser, live_server):
     board = board_member(email="secretaris@example.nl")
     secret = add_totp(board)
 
-    log_in(page, "anna@example.nl")
+    log_in(page, "anna@example.nl", PASSWORD)
     page.get_by_label("Zoeken in FAQ en standpunten").fill("praktijken")
     page.get_by_role("button", name="Zoeken").click()
     page.get_by_role("link", name="D. Komt er meer geld voor praktijken?").click()
@@ -50,7 +38,7 @@ def test_member_question_answered_by_board(page, browser, live_server):
     assert "Geldt de regeling ook voor waarnemers?" in page.content()
 
     board_page = browser.new_context(base_url=live_server.url).new_page()
-    log_in(board_page, "secretaris@example.nl", totp_secret=secret)
+    log_in(board_page, "secretaris@example.nl", PASSWORD, totp_secret=secret)
     board_page.goto("/faq/moderatie/")
     board_page.get_by_role("link", name=re.compile("waarnemers")).click()
     board_page.get_by_label("Antwoord aan het lid").fill("Ja, waarnemers vallen er ook onder.")

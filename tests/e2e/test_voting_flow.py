@@ -6,6 +6,7 @@ import re
 import pytest
 
 from ballots import services
+from tests.e2e.helpers import log_in
 from tests.factories import PASSWORD, RegionFactory, member, open_ballot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -20,11 +21,7 @@ def test_member_votes_gets_receipt_and_checks_it_after_closing(page):
     for other in others:
         services.cast_vote(ballot_id=ballot.pk, user=other, choice=voor)
 
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mailadres").fill("anna@example.nl")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen", exact=True).click()
-    page.wait_for_url(re.compile(r"/$"))
+    log_in(page, "anna@example.nl", PASSWORD)
     page.get_by_role("link", name="Tekent de vereniging het akkoord?").click()
 
     page.get_by_label("Tegen").check()

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ballots.exports import FORMATS, export
+from ballots.exports import FORMATS, NoSignedDocument, export
 from ballots.models import Ballot
 
 
@@ -19,9 +19,12 @@ class Command(BaseCommand):
         found = Ballot.objects.filter(pk=ballot).first()
         if found is None:
             raise CommandError(f"stemming {ballot} bestaat niet")
-        if fmt == "xlsx" and output is None:
-            raise CommandError("XLSX is binair: geef een bestand op met -o")
-        data = export(found, fmt)
+        if fmt in ("xlsx", "pdf") and output is None:
+            raise CommandError(f"{fmt.upper()} is binair: geef een bestand op met -o")
+        try:
+            data = export(found, fmt)
+        except NoSignedDocument as exc:
+            raise CommandError(str(exc)) from exc
         if output is None:
             sys.stdout.buffer.write(data)
             return

@@ -1,0 +1,115 @@
+"""Certifying a closed ballot: two different board members approve, then the platform
+renders and signs the proces-verbaal and the ballot becomes `certified`, after which nothing
+about it changes (every service refuses a certified ballot).
+
+Each approval requires a fresh second-factor check (the view enforces it); approvals and the
+certification are recorded in the ledger.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from ballots import ledger, notifications
+from ballots.errors import BallotError, NotEditable
+from ballots.models import Approval, Ballot, BallotStatus, ResultDocument
+from members.roles import is_board
+
+APPROVALS_NEEDED = 2
+
+
+def _active_approvals(ballot: Ballot):
+    return Approval.objects.filter(ballot=ballot, withdrawn_at__isnull=True).select_related(
+        "approver"
+    )
+
+
+def approve_result(*, ballot: Ballot, by, notify: bool = True) -> Ballot:
+    """Record `by`'s approval; the second approval by a different board member certifies.
+
+    Locks the ballot row, so two approvals arriving together are counted one after the other
+    and the document is made exactly once."""
+    if not is_board(by):
+        raise BallotError("Alleen bestuursleden kunnen een uitslag vaststellen.")
+    with transaction.atomic():
+        ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+        if ballot.status != BallotStatus.CLOSED:
+            raise NotEditable(
+                f"Alleen een gesloten stemming kan worden vastgesteld (status: "
+                f"{ballot.get_status_display()})."
+            )
+        if _active_approvals(ballot).filter(approver=by).exists():
+            raise NotEditable(
+                "U heeft deze uitslag al goedgekeurd; een tweede bestuurslid moet ook goedkeuren."
+            )
+        now = timezone.now()
+        Approval.objects.create(ballot=ballot, approver=by, approved_at=now)
+        ledger.record(ballot, "approved", {"by": by.email, "at": now.isoformat()})
+        if _active_approvals(ballot).count() >= APPROVALS_NEEDED:
+            _certify(ballot, now, notify=notify)
+    return ballot
+
+
+def withdraw_approval(*, ballot: Ballot, by) -> None:
+    with transaction.atomic():
+        ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+        if ballot.status != BallotStatus.CLOSED:
+            raise NotEditable(
+                "Na de vaststelling kan een goedkeuring niet meer worden ingetrokken."
+            )
+        approval = _active_approvals(ballot).filter(approver=by).first()
+        if approval is None:
+            raise NotEditable("U heeft deze uitslag niet goedgekeurd.")
+        approval.withdrawn_at = timezone.now()
+        approval.save(update_fields=["withdrawn_at"])
+        ledger.record(
+            ballot, "approval_withdrawn", {"by": by.email, "at": approval.withdrawn_at.isoformat()}
+        )
+
+
+def verify_url(ballot: Ballot) -> str:
+    return settings.SITE_URL + reverse("ballots:verify")
+
+
+def _certify(ballot: Ballot, now, *, notify: bool) -> None:
+    from ballots.documents import SIGNATURE_BOX_MM, ApprovalLine, render_result_pdf
+    from ballots.signing import sign_pdf, signing_identity
+
+    identity = signing_identity()
+    approvals = [
+        ApprovalLine(a.approver.get_full_name(), a.approved_at) for a in _active_approvals(ballot)
+    ]
+    pdf = render_result_pdf(
+        ballot,
+        approvals=approvals,
+        seal=ballot.final_seal,
+        verify_url=verify_url(ballot),
+        generated_at=now,
+        development_certificate=identity.development,
+    )
+    signed = sign_pdf(pdf, box_mm=SIGNATURE_BOX_MM, identity=identity)
+    digest = hashlib.sha256(signed).hexdigest()
+    ResultDocument.objects.create(
+        ballot=ballot,
+        pdf=signed,
+        sha256=digest,
+        seal=ballot.final_seal,
+        signed_at=now,
+        development_certificate=identity.development,
+    )
+    ballot.status = BallotStatus.CERTIFIED
+    ballot.save(update_fields=["status"])
+    ledger.record(
+        ballot,
+        "certified",
+        {
+            "at": now.isoformat(),
+            "document_sha256": digest,
+            "approvers": [a.name for a in approvals],
+        },
+    )
+    if notify:
+        transaction.on_commit(lambda: notifications.result_certified(ballot.pk))

@@ -1,0 +1,209 @@
+"""Signing the proces-verbaal: a PAdES signature (pyHanko, SHA-256) with the association's
+certificate, and reading a signed PDF back.
+
+The certificate and key come from SIGNING_P12 / SIGNING_P12_PASSWORD. Without them a
+self-signed development certificate is generated once into var/ (and the document and the
+pages say so). A signature is added as an incremental update, so a second, personal signature
+of the chair can be appended later without invalidating the first.
+"""
+
+import asyncio
+import datetime
+import io
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+from django.conf import settings
+from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+SIGNATURE_FIELD = "Vereniging"
+# A later, personal signature of the chair goes into a field of its own as an incremental
+# update; the association's signature stays valid (STACK.md, trap 4).
+CHAIR_SIGNATURE_FIELD = "Voorzitter"
+MM = 72 / 25.4  # PDF points per millimetre
+
+
+@dataclass(frozen=True)
+class SigningIdentity:
+    key_pem: bytes
+    cert_pem: bytes
+    development: bool
+
+    @property
+    def certificate(self) -> x509.Certificate:
+        return x509.load_pem_x509_certificate(self.cert_pem)
+
+
+def _development_identity(var_dir: Path) -> SigningIdentity:
+    key_path, cert_path = var_dir / "signing-dev-key.pem", var_dir / "signing-dev-cert.pem"
+    if not key_path.exists():
+        key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+        name = x509.Name(
+            [
+                x509.NameAttribute(
+                    NameOID.COMMON_NAME, f"{settings.ASSOCIATION_NAME} (ONTWIKKELCERTIFICAAT)"
+                ),
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, settings.ASSOCIATION_NAME),
+                x509.NameAttribute(NameOID.COUNTRY_NAME, "NL"),
+            ]
+        )
+        now = datetime.datetime.now(datetime.UTC)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=3650))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            # Validators reject signing certificates without these two usages.
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=True,
+                    content_commitment=True,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=True,
+                    crl_sign=False,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
+            .sign(key, hashes.SHA256())
+        )
+        var_dir.mkdir(parents=True, exist_ok=True)
+        key_path.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        key_path.chmod(0o600)
+        cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return SigningIdentity(key_path.read_bytes(), cert_path.read_bytes(), development=True)
+
+
+def _p12_identity(path: str, password: str) -> SigningIdentity:
+    key, cert, _chain = pkcs12.load_key_and_certificates(
+        Path(path).read_bytes(), password.encode() if password else None
+    )
+    if key is None or cert is None:
+        raise ValueError(f"SIGNING_P12 {path} holds no key and certificate")
+    return SigningIdentity(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ),
+        cert.public_bytes(serialization.Encoding.PEM),
+        development=False,
+    )
+
+
+@cache
+def signing_identity() -> SigningIdentity:
+    if settings.SIGNING_P12:
+        return _p12_identity(settings.SIGNING_P12, settings.SIGNING_P12_PASSWORD)
+    return _development_identity(Path(settings.VAR_DIR))
+
+
+def _asn1_certificate(identity: SigningIdentity) -> asn1_x509.Certificate:
+    [certificate] = load_certs_from_pemder_data(identity.cert_pem)
+    return certificate
+
+
+def _signer(identity: SigningIdentity) -> signers.SimpleSigner:
+    return signers.SimpleSigner(
+        signing_cert=_asn1_certificate(identity),
+        signing_key=load_private_key_from_pemder_data(identity.key_pem, passphrase=None),
+        cert_registry=SimpleCertificateStore.from_certs([_asn1_certificate(identity)]),
+    )
+
+
+async def async_sign_pdf(
+    pdf: bytes,
+    *,
+    box_mm: tuple[float, float, float, float],
+    identity: SigningIdentity | None = None,
+    field_name: str = SIGNATURE_FIELD,
+) -> bytes:
+    """Sign `pdf` (PAdES, SHA-256) with a visible box on the last page (box in mm from the
+    bottom-left corner)."""
+    identity = identity or signing_identity()
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    box = tuple(round(value * MM) for value in box_mm)
+    fields.append_signature_field(writer, fields.SigFieldSpec(field_name, on_page=-1, box=box))
+    metadata = PdfSignatureMetadata(
+        field_name=field_name,
+        md_algorithm="sha256",
+        subfilter=SigSeedSubFilter.PADES,
+        name=settings.ASSOCIATION_NAME,
+        reason="Vaststelling van de uitslag (proces-verbaal)",
+        location="Nederland",
+    )
+    pdf_signer = signers.PdfSigner(
+        metadata,
+        signer=_signer(identity),
+        stamp_style=_stamp_style(),
+    )
+    out = io.BytesIO()
+    await pdf_signer.async_sign_pdf(writer, output=out)
+    return out.getvalue()
+
+
+def _stamp_style():
+    from pyhanko.stamp import TextStampStyle
+
+    return TextStampStyle(
+        stamp_text="Digitaal ondertekend door\n%(signer)s\nop %(ts)s",
+        timestamp_format="%d-%m-%Y %H:%M:%S %Z",
+        border_width=1,
+    )
+
+
+def run_coroutine(coroutine):
+    """Run one of pyHanko's coroutines from synchronous code: on a loop of its own in this
+    thread, or, if a loop is already running here (a running loop cannot be re-entered:
+    STACK.md, trap 4), in a helper thread. The coroutines here touch no database."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def sign_pdf(
+    pdf: bytes,
+    *,
+    box_mm,
+    identity: SigningIdentity | None = None,
+    field_name: str = SIGNATURE_FIELD,
+) -> bytes:
+    return run_coroutine(
+        async_sign_pdf(pdf, box_mm=box_mm, identity=identity, field_name=field_name)
+    )
+
+
+def validation_context(identity: SigningIdentity | None = None) -> ValidationContext:
+    """Trust exactly the association's certificate (the trust root of our documents)."""
+    identity = identity or signing_identity()
+    return ValidationContext(trust_roots=[_asn1_certificate(identity)], allow_fetching=False)
