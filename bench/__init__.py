@@ -1,0 +1,1 @@
+"""Ledenstem's load and timing harness (see bench/README.md)."""
