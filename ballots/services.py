@@ -229,7 +229,10 @@ def cast_vote(*, ballot_id: int, user, choice, on_behalf_of=None) -> Receipt:
             if proxy.used:
                 raise AlreadyVoted("Met deze volmacht is al gestemd.")
             elector = proxy.grantor
-        elif Proxy.objects.filter(ballot=ballot, grantor=voter, revoked=False).exists():
+        elif (
+            ballot.proxies_allowed
+            and Proxy.objects.filter(ballot=ballot, grantor=voter, revoked=False).exists()
+        ):
             raise ProxyRefused(
                 "U heeft een volmacht gegeven; trek die eerst in om zelf te stemmen."
             )

@@ -15,7 +15,7 @@ from ballots import selectors, services
 from ballots.checkin import TOKEN_MAX_AGE, checkin_token, qr_svg, token_is_valid
 from ballots.electorate import eligible_electors, summary_by_region
 from ballots.errors import BallotError
-from ballots.exports import FORMATS, NoSignedDocument, export
+from ballots.exports import FORMATS, NoSignedDocument, export, roll_call
 from ballots.forms import ProxyForm, ReceiptCheckForm, VoteForm
 from ballots.models import Ballot, BallotStatus, Elector, Proxy, Vote
 from ballots.receipts import receipt_hash
@@ -190,8 +190,6 @@ def results(request, pk: int):
     ballot = _visible_ballot(pk)
     counted = tally(ballot)
     show_tally = selectors.may_see_tally(ballot, request.user)
-    from ballots.exports import roll_call
-
     return render(
         request,
         "ballots/results.html",
