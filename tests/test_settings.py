@@ -78,24 +78,32 @@ def test_boolean_variables_refuse_nonsense(monkeypatch):
         env_bool("DEBUG", False)
 
 
-def test_embedded_default_uses_sqlite_and_in_memory_layer_without_variables(tmp_path):
-    script = (
-        "from django.conf import settings as s;"
-        "print(s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND'],"
-        " s.CACHES['default']['BACKEND'], s.LANGUAGE_CODE, s.TIME_ZONE)"
-    )
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(DJANGO_SETTINGS_MODULE="config.settings", LEDENSTEM_VAR_DIR=str(tmp_path))
+def settings_seen_by_a_fresh_process(env: dict, *expressions: str) -> list[str]:
+    """Each expression about `s` (django.conf.settings) as a new process with `env` sees it."""
+    script = "from django.conf import settings as s; print(" + ", ".join(expressions) + ")"
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {script}"],
         cwd=REPO_ROOT,
-        env=env,
+        env={"DJANGO_SETTINGS_MODULE": "config.settings", **env},
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [
+    return result.stdout.split()
+
+
+def test_embedded_default_uses_sqlite_and_in_memory_layer_without_variables(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", LEDENSTEM_VAR_DIR=str(tmp_path))
+    assert settings_seen_by_a_fresh_process(
+        env,
+        "s.DATABASES['default']['ENGINE']",
+        "s.CHANNEL_LAYERS['default']['BACKEND']",
+        "s.CACHES['default']['BACKEND']",
+        "s.LANGUAGE_CODE",
+        "s.TIME_ZONE",
+    ) == [
         "django.db.backends.sqlite3",
         "channels.layers.InMemoryChannelLayer",
         "django.core.cache.backends.locmem.LocMemCache",
@@ -106,24 +114,14 @@ def test_embedded_default_uses_sqlite_and_in_memory_layer_without_variables(tmp_
 
 
 def test_redis_url_switches_channel_layer_and_cache():
-    script = (
-        "from django.conf import settings as s;"
-        "print(s.CHANNEL_LAYERS['default']['BACKEND'], s.CACHES['default']['BACKEND'])"
-    )
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "REDIS_URL": "redis://127.0.0.1:6379/9",
     }
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {script}"],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.stdout.split() == [
+    assert settings_seen_by_a_fresh_process(
+        env, "s.CHANNEL_LAYERS['default']['BACKEND']", "s.CACHES['default']['BACKEND']"
+    ) == [
         "channels_redis.core.RedisChannelLayer",
         "django.core.cache.backends.redis.RedisCache",
     ]
