@@ -28,22 +28,25 @@ def check_document(data: bytes) -> DocumentCheck:
         return DocumentCheck(False, "Het bestand is te groot voor een proces-verbaal.")
     if not data.startswith(b"%PDF-"):
         return DocumentCheck(False, "Dit is geen PDF-bestand.")
-    from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.errors import SignatureValidationError
 
+    # Anyone can upload here, and crafted files make pyHanko raise all kinds of exceptions
+    # (AssertionError, AttributeError, ...): any failure to read is "unreadable", never a 500.
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = reader.embedded_signatures
-    except (PdfReadError, ValueError, KeyError, IndexError) as exc:
-        return DocumentCheck(False, f"De PDF is beschadigd of onleesbaar ({exc}).")
+    except Exception as exc:
+        return DocumentCheck(False, f"De PDF is beschadigd of onleesbaar ({type(exc).__name__}).")
     if not signatures:
         return DocumentCheck(False, "De PDF bevat geen digitale handtekening.")
     try:
         status = run_coroutine(async_validate_pdf_signature(signatures[-1], validation_context()))
-    except (SignatureValidationError, ValueError) as exc:
+    except SignatureValidationError as exc:
         return DocumentCheck(False, f"De handtekening kan niet worden gecontroleerd ({exc}).")
+    except Exception as exc:
+        return DocumentCheck(False, f"De PDF is beschadigd of onleesbaar ({type(exc).__name__}).")
     if not status.intact or not status.valid:
         return DocumentCheck(
             False,

@@ -283,6 +283,10 @@ def _record_participation(ballot: Ballot, elector: Elector, *, cast_by) -> bool:
         return False
     except IntegrityError:
         if ballot.vote_change_allowed and cast_by is None:
+            # Changes by one voter must run one after the other: without this lock two
+            # changes submitted together each withdraw only the votes they saw, and both new
+            # votes would count.
+            Participation.objects.select_for_update().get(ballot=ballot, elector=elector)
             return True
         raise AlreadyVoted(
             "Er is al gestemd voor deze kiezer; een stem telt maar één keer."
@@ -319,6 +323,10 @@ def grant_proxy(*, ballot: Ballot, grantor_user, holder_user) -> Proxy:
         if len(held) >= ballot.max_proxies_held:
             raise ProxyRefused(
                 f"Deze kiezer heeft al het maximum van {ballot.max_proxies_held} volmacht(en)."
+            )
+        if Proxy.objects.filter(ballot=ballot, holder=grantor, revoked=False).exists():
+            raise ProxyRefused(
+                "U stemt zelf al met een volmacht van een ander; een volmacht doorgeven kan niet."
             )
         if Proxy.objects.filter(ballot=ballot, grantor=holder, revoked=False).exists():
             raise ProxyRefused(

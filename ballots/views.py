@@ -80,9 +80,18 @@ def vote(request, pk: int):
     on_behalf_of = request.POST.get("on_behalf_of") or None
     weight, prefix, grantor = elector.weight, None, None
     if on_behalf_of:
-        grantor = (
-            Elector.objects.filter(ballot=ballot, pk=on_behalf_of).select_related("user").first()
+        # Only the grantor of a live proxy held by this voter: never reveal other electors.
+        proxy = (
+            Proxy.objects.filter(
+                ballot=ballot,
+                holder=elector,
+                revoked=False,
+                grantor_id=on_behalf_of if on_behalf_of.isdigit() else None,
+            )
+            .select_related("grantor__user")
+            .first()
         )
+        grantor = proxy.grantor if proxy else None
         if grantor is None:
             messages.error(request, _("U heeft geen geldige volmacht van deze kiezer."))
             return redirect(ballot)

@@ -34,8 +34,13 @@ class SearchHit:
     rank: float
 
 
+def _printable(text: str) -> str:
+    """Without control characters: PostgreSQL refuses NUL, and START/STOP are ours."""
+    return "".join(char for char in text if char.isprintable() or char.isspace())
+
+
 def search(query: str, *, user, limit: int = 20) -> list[SearchHit]:
-    query = " ".join(query.split())[:MAX_QUERY_LENGTH]
+    query = " ".join(_printable(query).split())[:MAX_QUERY_LENGTH]
     if not query:
         return []
     questions = Question.objects.visible_to(user).select_related("topic")
@@ -48,6 +53,9 @@ def search(query: str, *, user, limit: int = 20) -> list[SearchHit]:
 
 
 def _highlighted(text: str) -> SafeString:
+    """Escape everything, then turn our START/STOP markers into <mark> tags. (A stored text
+    holding those control characters itself could unbalance a <mark> in a PostgreSQL
+    headline: cosmetic, as everything else stays escaped.)"""
     return mark_safe(escape(text).replace(START, "<mark>").replace(STOP, "</mark>"))
 
 
@@ -144,7 +152,7 @@ def _python_rank(words: list[str], title: str, document: str) -> float:
 
 
 def _python_snippet(words: list[str], text: str) -> SafeString:
-    tokens = text.split()
+    tokens = _printable(text).split()
     folded_tokens = [fold(token) for token in tokens]
     first = next((i for i, token in enumerate(folded_tokens) if any(w in token for w in words)), 0)
     start = max(0, first - 8)

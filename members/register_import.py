@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from members.models import Mandate, Membership, MembershipStatus, Region, User
@@ -92,11 +93,13 @@ def plan_register_import(data: bytes) -> ImportPlan:
             membership_number__in=numbers
         )
     }
+    # Stored addresses may have capitals (the admin keeps what was typed); the file's are
+    # lowercased, so compare case-insensitively.
     users_by_email = {
         user.email.lower(): user
-        for user in User.objects.select_related("membership").filter(
-            email__in=[row.email for row in parsed.rows]
-        )
+        for user in User.objects.select_related("membership")
+        .annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=[row.email for row in parsed.rows])
     }
     current_roles = _current_roles(
         [m.user_id for m in memberships.values()] + [u.pk for u in users_by_email.values()]
@@ -300,7 +303,9 @@ def _set_role(planned: PlannedRow, user: User, board, today) -> None:
         if not user.is_staff:
             user.is_staff = True
             user.save(update_fields=["is_staff"])
-    else:
+    elif user.groups.filter(pk=board.pk).exists():
+        # Leaving the board ends the admin access it gave; staff rights given otherwise (the
+        # secretariat's accounts) are not the register's to take away.
         user.groups.remove(board)
         if user.is_staff and not user.is_superuser:
             user.is_staff = False

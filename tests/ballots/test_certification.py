@@ -242,3 +242,21 @@ def test_verification_page_is_public_and_limits_uploads(client, closed_ballot, b
     assert "Dit is een echt proces-verbaal van Ledenstem." in html
     junk = SimpleUploadedFile("x.pdf", b"not a pdf", "application/pdf")
     assert "geen PDF" in client.post(url, {"file": junk}).content.decode()
+
+
+CRAFTED = [
+    # found in review: these made pyHanko raise AssertionError / AttributeError (a 500)
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 1 0 R>>endobj\ntrailer<</Root 1 0 R/Size 2>>\n"
+    b"startxref\n9\n%%EOF",
+]
+
+
+@pytest.mark.parametrize("data", CRAFTED)
+def test_crafted_pdf_is_reported_unreadable_not_a_crash(client, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    result = check_document(data)
+    assert not result.authentic and "onleesbaar" in result.reason
+    upload = SimpleUploadedFile("x.pdf", data, "application/pdf")
+    response = client.post(reverse("ballots:verify"), {"file": upload})
+    assert response.status_code == 200

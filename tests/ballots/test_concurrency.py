@@ -74,3 +74,19 @@ def test_votes_racing_the_close_are_counted_or_refused_never_lost():
     assert Vote.objects.filter(ballot=ballot).count() == len(acknowledged)
     assert PendingVote.objects.filter(ballot=ballot).count() == 0
     assert verify_ballot(ballot).ok
+
+
+def test_simultaneous_vote_changes_leave_exactly_one_counted_vote():
+    """Found in review: two changes submitted together both counted, and closing then failed."""
+    anna = member(region=RegionFactory())
+    ballot = open_ballot(secrecy="named", vote_change_allowed=True)
+    voor, tegen = choice(ballot, "Voor").pk, choice(ballot, "Tegen").pk
+    services.cast_vote(ballot_id=ballot.pk, user=anna, choice=voor)
+    results = run_at_once([
+        lambda: services.cast_vote(ballot_id=ballot.pk, user=anna, choice=tegen)
+    ] * 10)  # fmt: skip
+    assert all(isinstance(r, services.Receipt) for r in results), results
+    assert Vote.objects.filter(ballot=ballot, withdrawn=False).count() == 1
+    ballot = services.close_ballot(ballot)
+    assert {c["label"]: c["votes"] for c in ballot.final_result["choices"]}["Tegen"] == 1
+    assert verify_ballot(ballot).ok

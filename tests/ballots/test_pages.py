@@ -257,3 +257,34 @@ def test_expired_checkin_token_is_refused(client, region, monkeypatch):
     client.force_login(anna)
     client.post(reverse("ballots:checkin", args=[ballot.pk, token]))
     assert not Elector.objects.get(ballot=ballot, user=anna).present
+
+
+@pytest.mark.parametrize("value", ["abc", "12abc", "-1"])
+def test_nonsense_proxy_field_is_refused_not_a_crash(client, region, value):
+    anna = member(region=region)
+    ballot = open_ballot(proxies_allowed=True)
+    client.force_login(anna)
+    response = client.post(
+        reverse("ballots:vote", args=[ballot.pk]),
+        {"step": "review", "on_behalf_of": value},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "geen geldige volmacht" in response.content.decode()
+
+
+def test_review_step_does_not_reveal_electors_without_a_proxy(client, region):
+    anna, bert = member(region=region, user__full_name="Anna Geheim"), member(region=region)
+    ballot = open_ballot(proxies_allowed=True, secrecy="named")
+    anna_elector = Elector.objects.get(ballot=ballot, user=anna)
+    client.force_login(bert)
+    response = client.post(
+        reverse("ballots:vote", args=[ballot.pk]),
+        {
+            "step": "review",
+            "on_behalf_of": anna_elector.pk,
+            f"p{anna_elector.pk}-choice": choice(ballot, "Voor").pk,
+        },
+        follow=True,
+    )
+    assert "Anna Geheim" not in response.content.decode()

@@ -277,3 +277,12 @@ def test_opening_without_electors_or_choices_is_refused():
     with pytest.raises(NotEditable, match="twee keuzes"):
         services.open_ballot(lonely)
     assert Ballot.objects.filter(status=BallotStatus.OPEN).count() == 0
+
+
+def test_proxies_cannot_be_chained_in_either_order(region):
+    """Found in review: G -> H then H -> K was accepted (only K -> ... was checked)."""
+    g, h, k = (member(region=region) for _ in range(3))
+    ballot = open_ballot(proxies_allowed=True, max_proxies_held=2)
+    services.grant_proxy(ballot=ballot, grantor_user=g, holder_user=h)
+    with pytest.raises(ProxyRefused, match="doorgeven kan niet"):
+        services.grant_proxy(ballot=ballot, grantor_user=h, holder_user=k)

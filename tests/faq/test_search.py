@@ -108,3 +108,12 @@ def test_postgres_query_uses_the_gin_index():
     query = SearchQuery("praktijk", config="dutch")
     plan = Question.objects.annotate(v=question_vector()).filter(v=query).explain()
     assert "faq_question_search" in plan
+
+
+def test_control_characters_in_a_query_are_harmless(client):
+    """Found in review: a NUL byte made PostgreSQL raise (a 500) on the similar-questions hint."""
+    QuestionFactory(question="Wat kost de praktijk?", answer="Veel.")
+    client.force_login(member())
+    response = client.get(reverse("faq:similar"), {"text": "prak\x00tijk\x02"})
+    assert response.status_code == 200
+    assert client.get(reverse("faq:search"), {"q": "praktijk\x00"}).status_code == 200

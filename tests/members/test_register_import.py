@@ -219,3 +219,20 @@ def test_command_exit_code_is_non_zero_for_a_missing_file():
     )
     assert result.returncode != 0
     assert "kan het bestand niet lezen" in result.stderr
+
+
+def test_existing_address_with_capitals_is_found(regions):
+    """Found in review: a stored 'Anna@Example.nl' was missed, and the import then failed on
+    the unique constraint with an unhelpful message."""
+    user = User.objects.create_user(email="x@example.nl", full_name="Anna")
+    User.objects.filter(pk=user.pk).update(email="Anna@Example.nl")
+    plan = apply_register_import(register("1001,Anna,anna@example.nl,utrecht,member,"))
+    assert plan.summary() == "1 nieuw, 0 gewijzigd, 0 ongewijzigd, 0 fout(en)"
+    assert Membership.objects.get(membership_number="1001").user_id == user.pk
+
+
+def test_secretariat_staff_keep_admin_access_when_imported_as_members(regions):
+    staff = User.objects.create_user(email="secretariaat@example.nl", is_staff=True)
+    apply_register_import(register("1001,Secretariaat,secretariaat@example.nl,utrecht,member,"))
+    staff.refresh_from_db()
+    assert staff.is_staff  # only board membership given by the register is taken away
