@@ -4,8 +4,10 @@ Secret ballots: votes wait in PendingVote. `mix_and_seal` takes a batch, shuffle
 operating system's randomness, writes the Vote rows and their ledger entries in that shuffled
 order in one transaction of its own, and deletes the pending rows. The tally table's ids,
 transaction id (xmin) and physical order then relate only to the batch, not to the voters'
-order, and no table has a time finer than the day. While the ballot is open a batch waits
-until it holds at least MIN_MIX_BATCH votes (the anonymity set); at closing everything goes.
+order, and no table has a time finer than the day. While the ballot is open a mix takes a
+random selection and always leaves MIN_MIX_BATCH random votes pending (the anonymity set), so
+every batch, the final one at closing included, holds at least MIN_MIX_BATCH votes (when that
+many were cast) and no batch is a contiguous run of voters.
 
 Named ballots: votes are stored with the elector at once; sealing appends ledger entries for
 the new ones (and for votes withdrawn by a vote change) in id order.
@@ -53,8 +55,14 @@ def mix_and_seal(ballot: Ballot, *, final: bool = False) -> int:
             pending = list(
                 PendingVote.objects.select_for_update(skip_locked=True).filter(ballot=ballot)
             )
-            if pending and (final or len(pending) >= MIN_MIX_BATCH):
-                _random.shuffle(pending)
+            _random.shuffle(pending)
+            if not final:
+                # Keep MIN_MIX_BATCH random votes back, so the batch mixed at closing is never
+                # smaller than the anonymity set and no batch is a contiguous run of voters.
+                pending = pending[: max(0, len(pending) - MIN_MIX_BATCH)]
+                if len(pending) < MIN_MIX_BATCH:
+                    pending = []
+            if pending:
                 new_votes = Vote.objects.bulk_create(
                     Vote(
                         ballot=ballot,

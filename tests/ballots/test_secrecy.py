@@ -96,3 +96,19 @@ def test_postgres_hidden_columns_do_not_link_votes_to_participations():
     assert len(vote_xmins) == 1
     assert not vote_xmins & participation_xmins
     assert len(participation_xmins) == 30
+
+
+def test_periodic_mix_keeps_a_random_remainder_for_the_final_batch():
+    """Found in review: the batch mixed at closing could hold a single vote, attributable to
+    the last participant. A periodic mix now leaves MIN_MIX_BATCH random votes pending."""
+    from ballots.receipts import receipt_hash
+
+    ballot, receipts = cast_in_order(MIN_MIX_BATCH * 2 + 10)
+    mixed = mix_and_seal(ballot)
+    assert mixed == MIN_MIX_BATCH + 10
+    left = set(PendingVote.objects.filter(ballot=ballot).values_list("receipt_hash", flat=True))
+    assert len(left) == MIN_MIX_BATCH
+    last_cast = {receipt_hash(ballot.pk, r.code) for r in receipts[-MIN_MIX_BATCH:]}
+    assert left != last_cast  # a random remainder, not simply the latest voters
+    assert mix_and_seal(ballot) == 0  # a remainder alone is never mixed while open
+    assert mix_and_seal(ballot, final=True) == MIN_MIX_BATCH
