@@ -76,21 +76,13 @@ def consultation_for_region(ballot: Ballot, region_id: int) -> list[dict]:
     """For an ambassador: how their region voted in the member consultation(s) advising this
     ballot (closed ones only; small regions are merged for secret ballots)."""
     from ballots.tally import tally
+    from members.models import Region
 
+    region_name = Region.objects.filter(pk=region_id).values_list("name", flat=True).first()
     results = []
     for consultation in ballot.consultations.filter(
         status__in=[BallotStatus.CLOSED, BallotStatus.CERTIFIED]
     ):
-        counted = tally(consultation)
-        region_name = (
-            Elector.objects.filter(ballot=ballot, region_id=region_id)
-            .values_list("region__name", flat=True)
-            .first()
-        )
-        results.append(
-            {
-                "ballot": consultation,
-                "region": counted.regions.get(region_name) if region_name else None,
-            }
-        )
+        regions = tally(consultation).regions
+        results.append({"ballot": consultation, "region": regions.get(region_name)})
     return results

@@ -65,7 +65,11 @@ def positions(request):
         (value, label, [paper for paper in papers if paper.stance == value])
         for value, label in Stance.choices
     ]
-    return render(request, "faq/positions.html", {"form": form, "columns": columns})
+    return render(
+        request,
+        "faq/positions.html",
+        {"form": form, "columns": columns, "found": any(c[2] for c in columns)},
+    )
 
 
 def paper_detail(request, slug: str):

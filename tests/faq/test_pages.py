@@ -67,6 +67,9 @@ def test_positions_side_by_side_and_filtered(client):
     assert "Tegen het akkoord" in filtered and "Voor het akkoord" not in filtered
     by_org = client.get(reverse("faq:positions"), {"organisation": "a"}).content.decode()
     assert "Voor het akkoord" in by_org and "Tegen het akkoord" not in by_org
+    none = client.get(reverse("faq:positions"), {"stance": "informative"}).content.decode()
+    assert "Geen standpunten gevonden." in none
+    assert "Geen standpunten gevonden." not in html
     bad = client.get(reverse("faq:positions"), {"stance": "<script>"})
     assert bad.status_code == 200  # an unknown filter value is ignored, not a 500
 
