@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ballots import ledger, notifications
 from ballots.errors import BallotError, NotEditable
+from ballots.live import marks as live
 from ballots.models import Approval, Ballot, BallotStatus, ResultDocument
 from members.roles import is_board
 
@@ -102,6 +103,7 @@ def _certify(ballot: Ballot, now, *, notify: bool) -> None:
     )
     ballot.status = BallotStatus.CERTIFIED
     ballot.save(update_fields=["status"])
+    live.announce(ballot.pk)
     ledger.record(
         ballot,
         "certified",

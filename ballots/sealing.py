@@ -20,6 +20,7 @@ import secrets
 from django.db import transaction
 
 from ballots import ledger
+from ballots.live import marks as live
 from ballots.locks import ledger_lock
 from ballots.models import Ballot, PendingVote, Vote
 
@@ -74,6 +75,7 @@ def mix_and_seal(ballot: Ballot, *, final: bool = False) -> int:
                     for p in pending
                 )
                 PendingVote.objects.filter(pk__in=[p.pk for p in pending]).delete()
+                live.announce(ballot.pk)  # the mixed batch joins the live tally
         else:
             new_votes = list(
                 Vote.objects.filter(ballot=ballot, ledger_entry__isnull=True).order_by("pk")

@@ -1,6 +1,6 @@
 """Reads about ballots for pages: which ballots a user sees, what they may see of each."""
 
-from ballots.models import Ballot, BallotStatus, Elector, Participation, Proxy, ResultVisibility
+from ballots.models import Ballot, BallotStatus, Elector, Participation, Proxy
 from members.roles import is_board
 
 VISIBLE_STATUSES = [
@@ -45,15 +45,11 @@ def has_voted(ballot: Ballot, elector: Elector | None) -> bool:
 
 
 def may_see_tally(ballot: Ballot, user) -> bool:
-    """The tally (not just turnout): after closing for everyone who can see the ballot;
-    while open only as the ballot's visibility setting says."""
-    if ballot.status in (BallotStatus.CLOSED, BallotStatus.CERTIFIED):
-        return True
-    if ballot.status != BallotStatus.OPEN:
-        return False
-    if ballot.result_visibility == ResultVisibility.EVERYONE:
-        return True
-    return ballot.result_visibility == ResultVisibility.BOARD and is_board(user)
+    """The tally (not just turnout): the same rule as the live view (ballots.live.access)."""
+    from ballots.live.access import BOARD, MEMBER, tally_visible
+
+    audience = BOARD if is_board(user) else MEMBER
+    return tally_visible(ballot.status, ballot.result_visibility, audience)
 
 
 def proxies_of(ballot: Ballot, elector: Elector | None) -> dict:

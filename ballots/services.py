@@ -22,6 +22,7 @@ from ballots.errors import (
     NotPresent,
     ProxyRefused,
 )
+from ballots.live import marks as live
 from ballots.locks import closing_gate, vote_gate
 from ballots.models import (
     Ballot,
@@ -122,6 +123,7 @@ def open_ballot(ballot: Ballot, *, by=None, notify: bool = True) -> Ballot:
                 "choices": [[c.pk, c.label, c.role] for c in ballot.choices.all()],
             },
         )
+        live.announce(ballot.pk)
         if notify:
             transaction.on_commit(lambda: notifications.ballot_opened(ballot.pk))
     return ballot
@@ -153,6 +155,7 @@ def close_ballot(ballot: Ballot, *, by=None, notify: bool = True) -> Ballot:
         ballot.final_result = summary
         ballot.final_seal = ledger.head(ballot)[1]
         ballot.save(update_fields=["final_result", "final_seal"])
+        live.announce(ballot.pk)
         if notify:
             transaction.on_commit(lambda: notifications.ballot_closed(ballot.pk))
     return ballot
@@ -271,6 +274,7 @@ def cast_vote(*, ballot_id: int, user, choice, on_behalf_of=None) -> Receipt:
         if proxy is not None:
             proxy.used = True
             proxy.save(update_fields=["used"])
+        live.announce(ballot.pk)
     return Receipt(ballot_id=ballot.pk, code=code, by_proxy=proxy is not None)
 
 

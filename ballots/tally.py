@@ -1,7 +1,10 @@
 """Counting: per choice, per region, turnout, and the outcome by ballots.rules.
 
 Counts are aggregate queries over the indexed vote tables (no counter row is updated on the
-vote path). Pending secret votes count as soon as they are cast; the mix only moves them.
+vote path). Only `Vote` rows count: a secret vote waiting in PendingVote joins the tally when
+the mixer moves it (in shuffled batches of at least MIN_MIX_BATCH while the ballot is open;
+all of them at closing, before the result is recorded). Counting pending votes would show
+each vote the moment it is cast, which a secret ballot must not.
 """
 
 from collections import defaultdict
@@ -10,7 +13,7 @@ from fractions import Fraction
 
 from django.db.models import Count, Sum
 
-from ballots.models import Ballot, Elector, Participation, PendingVote, Vote
+from ballots.models import Ballot, Elector, Participation, Vote
 from ballots.rules import Outcome, Role, Rules, Totals, decide
 from members.models import Region
 
@@ -42,12 +45,11 @@ class BallotTally:
 
 
 def _rows(ballot: Ballot):
-    counted = Vote.objects.filter(ballot=ballot, withdrawn=False)
-    pending = PendingVote.objects.filter(ballot=ballot)
-    for queryset in (counted, pending):
-        yield from queryset.values("choice_id", "region_id").annotate(
-            votes=Count("pk"), weight=Sum("weight")
-        )
+    return (
+        Vote.objects.filter(ballot=ballot, withdrawn=False)
+        .values("choice_id", "region_id")
+        .annotate(votes=Count("pk"), weight=Sum("weight"))
+    )
 
 
 def tally(ballot: Ballot) -> BallotTally:

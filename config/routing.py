@@ -1,3 +1,5 @@
-"""WebSocket routes of every app, gathered in one place (the apps add theirs here)."""
+"""WebSocket routes of every app, gathered in one place."""
 
-websocket_urlpatterns: list = []
+from ballots.live.routing import websocket_urlpatterns as ballot_live
+
+websocket_urlpatterns: list = [*ballot_live]

@@ -286,3 +286,8 @@ SIGNING_P12 = os.environ.get("SIGNING_P12", "")
 SIGNING_P12_PASSWORD = os.environ.get("SIGNING_P12_PASSWORD", "")
 # Electors who have not voted get a reminder this many hours before a ballot closes.
 BALLOT_REMINDER_HOURS = int(os.environ.get("BALLOT_REMINDER_HOURS", "24"))
+
+# --- Live tallies (ballots.live) -----------------------------------------------------------
+# At most this many updates per second per ballot reach watchers; the last change always
+# arrives within about one interval.
+LIVE_UPDATES_PER_SECOND = float(os.environ.get("LIVE_UPDATES_PER_SECOND", "2"))

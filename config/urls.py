@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from ballots.live.views import live_state
 from config import views
 
 admin.site.site_header = "Ledenstem beheer"
@@ -15,6 +16,7 @@ urlpatterns = [
     path("bestuur/", include("members.urls")),
     path("faq/", include("faq.urls")),
     path("stemmingen/", include("ballots.urls")),
+    path("api/ballots/<int:pk>/live", live_state, name="ballot_live_state"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
 ]

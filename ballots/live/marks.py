@@ -1,0 +1,66 @@
+"""Change marks: a committed change to a ballot marks it for the next live update.
+
+`announce` is called inside the transaction that changes the ballot and marks it only after
+the commit (a rolled-back vote announces nothing). The mark is one Redis SADD when REDIS_URL
+is set, so the process that holds the watchers (an ASGI worker) sees marks made by any other
+process (the WSGI workers that take the votes). Without Redis, or while Redis is down, marks
+stay in this process: its own watchers keep getting updates, and the hub of every process
+refreshes its watched ballots from the database until Redis is back. Redis being down never
+fails or slows a vote: after a failure the SADD is skipped for RETRY_AFTER seconds.
+"""
+
+import logging
+import threading
+import time
+from functools import lru_cache
+
+import redis
+from django.conf import settings
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+
+DIRTY_KEY = "ledenstem:live:dirty"
+RETRY_AFTER = 1.0
+
+_local_lock = threading.Lock()
+_local_marks: set[int] = set()
+_redis_down_until = 0.0
+
+
+def announce(ballot_id: int) -> None:
+    transaction.on_commit(lambda: mark_changed(ballot_id))
+
+
+def mark_changed(ballot_id: int) -> None:
+    if settings.REDIS_URL and _mark_in_redis(ballot_id):
+        return
+    with _local_lock:
+        _local_marks.add(ballot_id)
+
+
+def take_local_marks() -> set[int]:
+    with _local_lock:
+        taken = set(_local_marks)
+        _local_marks.clear()
+    return taken
+
+
+@lru_cache(maxsize=1)
+def _client() -> redis.Redis:
+    return redis.Redis.from_url(
+        settings.REDIS_URL, socket_timeout=0.25, socket_connect_timeout=0.25
+    )
+
+
+def _mark_in_redis(ballot_id: int) -> bool:
+    global _redis_down_until
+    if time.monotonic() < _redis_down_until:
+        return False
+    try:
+        _client().sadd(DIRTY_KEY, ballot_id)
+        return True
+    except redis.RedisError as error:
+        _redis_down_until = time.monotonic() + RETRY_AFTER
+        log.warning("live: Redis unreachable, change kept in this process (%s)", error)
+        return False
