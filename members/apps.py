@@ -25,7 +25,10 @@ class MembersConfig(AppConfig):
     ]
 
     def ready(self) -> None:
+        from members import signals
         from members.roles import sync_board_group_after_migrate
+
+        signals.connect()
 
         # Permissions exist only after migrate has created them, so the board group is synced
         # then (and again after every migrate), never in a data migration.

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from members.roles import has_second_factor, requires_second_factor
+from members.roles import second_factor_missing
 
 
 class RequireSecondFactorMiddleware:
@@ -27,8 +27,7 @@ class RequireSecondFactorMiddleware:
             user is not None
             and user.is_authenticated
             and not self._exempt(request.path)
-            and requires_second_factor(user)
-            and not has_second_factor(user)
+            and second_factor_missing(user)
         ):
             messages.warning(
                 request,

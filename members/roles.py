@@ -1,7 +1,10 @@
 """Who is who: the board role, ambassadors, and which of them need a second factor."""
 
+import contextlib
+
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 
 BOARD_GROUP_NAME = "Bestuur"
 
@@ -73,3 +76,37 @@ def has_second_factor(user) -> bool:
     return Authenticator.objects.filter(
         user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
     ).exists()
+
+
+SECOND_FACTOR_STATUS_SECONDS = 60
+
+
+def _status_key(user_id: int) -> str:
+    return f"second-factor-missing:{user_id}"
+
+
+def second_factor_missing(user) -> bool:
+    """Whether this user's role needs a second factor they have not set up.
+
+    Asked on every request (RequireSecondFactorMiddleware), so the answer is kept in the shared
+    cache for a minute; changes of roles and authenticators clear it at once (members.signals).
+    A cache that cannot be reached is no reason to refuse a page: the database answers then.
+    """
+    if not user.is_authenticated:
+        return False
+    key = _status_key(user.pk)
+    try:
+        missing = cache.get(key)
+    except Exception:  # Redis down: correctness first, the cache only saves queries
+        missing = None
+    if missing is None:
+        missing = requires_second_factor(user) and not has_second_factor(user)
+        with contextlib.suppress(Exception):
+            cache.set(key, missing, SECOND_FACTOR_STATUS_SECONDS)
+    return missing
+
+
+def forget_second_factor_status(user_id: int) -> None:
+    # If the cache cannot be reached now, a stale answer lives at most a minute.
+    with contextlib.suppress(Exception):
+        cache.delete(_status_key(user_id))

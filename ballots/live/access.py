@@ -7,7 +7,7 @@ There are two audiences, so a frame is serialised twice per update, not once per
 from dataclasses import dataclass
 
 from ballots.models import Ballot, BallotStatus, ResultVisibility
-from members.roles import has_second_factor, is_board, requires_second_factor
+from members.roles import is_board, second_factor_missing
 
 MEMBER = "member"
 BOARD = "board"
@@ -43,7 +43,7 @@ def decide(ballot_id: int, user, requested: str | None = None) -> Decision:
     ask for the member view (`requested="public"`): the projector never shows board data."""
     if not user.is_authenticated or not user.is_active:
         return Decision(refusal=NOT_LOGGED_IN, reason="Log eerst in.")
-    if requires_second_factor(user) and not has_second_factor(user):
+    if second_factor_missing(user):
         return Decision(
             refusal=FORBIDDEN, reason="Stel eerst uw tweede factor in om mee te kijken."
         )
