@@ -2,6 +2,7 @@
 
 import time
 
+from allauth.core.ratelimit import consume_or_429
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -93,6 +94,8 @@ def document(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def verify(request):
     """Public: upload a PDF, learn whether it is an authentic Ledenstem result, or why not."""
+    if request.method == "POST" and (limited := consume_or_429(request, action="verify_document")):
+        return limited
     form = DocumentUploadForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():

@@ -260,3 +260,17 @@ def test_crafted_pdf_is_reported_unreadable_not_a_crash(client, data):
     upload = SimpleUploadedFile("x.pdf", data, "application/pdf")
     response = client.post(reverse("ballots:verify"), {"file": upload})
     assert response.status_code == 200
+
+
+def test_verification_uploads_are_rate_limited_per_address(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("ballots:verify")
+    answers = [
+        client.post(url, {"file": SimpleUploadedFile("x.pdf", b"junk", "application/pdf")})
+        for _ in range(11)
+    ]
+    assert [a.status_code for a in answers[:10]] == [200] * 10
+    assert answers[10].status_code == 429
+    assert "te vaak" in answers[10].content.decode()
+    assert client.get(url).status_code == 200  # reading the page is not limited
