@@ -7,7 +7,7 @@ docstrings; see ballots.locks for why they are advisory locks on PostgreSQL.
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ballots import ledger, notifications
@@ -166,12 +166,28 @@ class Receipt:
     ballot_id: int
     code: str  # shown once; only its hash is stored
     by_proxy: bool
+    question: str = ""
+
+
+# Choices of open ballots, per process: they cannot change once a ballot is scheduled (the
+# admin edits drafts only), and every vote needs them.
+_open_choices: dict[int, dict[int, Choice]] = {}
+
+
+def _choices_of(ballot: Ballot) -> dict[int, Choice]:
+    if ballot.status != BallotStatus.OPEN:
+        return {c.pk: c for c in ballot.choices.all()}
+    if ballot.pk not in _open_choices:
+        if len(_open_choices) > 1000:
+            _open_choices.clear()
+        _open_choices[ballot.pk] = {c.pk: c for c in ballot.choices.all()}
+    return _open_choices[ballot.pk]
 
 
 def _parts(ballot: Ballot, weight: int, choice) -> list[tuple[Choice, int]]:
     """The vote as (choice, weight) parts: one choice with the whole weight, or (when the
     ballot allows splitting) a mapping choice id -> weight that adds up to the weight."""
-    choices = {c.pk: c for c in ballot.choices.all()}
+    choices = _choices_of(ballot)
     if isinstance(choice, dict):
         if not ballot.vote_splitting and len(choice) > 1:
             raise InvalidVote("Bij deze stemming kunt u uw stem niet splitsen.")
@@ -204,7 +220,11 @@ def cast_vote(*, ballot_id: int, user, choice, on_behalf_of=None) -> Receipt:
     """
     with transaction.atomic():
         vote_gate(ballot_id)
-        ballot = Ballot.objects.filter(pk=ballot_id).first()
+        # One query for the voter and the ballot: this is the hot path of an assembly.
+        voter = (
+            Elector.objects.select_related("ballot").filter(ballot_id=ballot_id, user=user).first()
+        )
+        ballot = voter.ballot if voter else Ballot.objects.filter(pk=ballot_id).first()
         if ballot is None:
             raise BallotNotOpen("Deze stemming bestaat niet.")
         now = timezone.now()
@@ -214,7 +234,6 @@ def cast_vote(*, ballot_id: int, user, choice, on_behalf_of=None) -> Receipt:
             raise BallotClosed("De stemming is gesloten; uw stem is niet meegeteld.")
         if ballot.status != BallotStatus.OPEN or now < ballot.opens_at:
             raise BallotNotOpen("De stemming is nog niet geopend.")
-        voter = Elector.objects.filter(ballot=ballot, user=user).first()
         if voter is None:
             raise NotEligible("U bent geen kiesgerechtigde bij deze stemming.")
         if ballot.attendance_required and not voter.present:
@@ -275,26 +294,34 @@ def cast_vote(*, ballot_id: int, user, choice, on_behalf_of=None) -> Receipt:
             proxy.used = True
             proxy.save(update_fields=["used"])
         live.announce(ballot.pk)
-    return Receipt(ballot_id=ballot.pk, code=code, by_proxy=proxy is not None)
+    return Receipt(
+        ballot_id=ballot.pk, code=code, by_proxy=proxy is not None, question=ballot.question
+    )
 
 
 def _record_participation(ballot: Ballot, elector: Elector, *, cast_by) -> bool:
     """Insert the Participation; True if this replaces an earlier vote (named ballots that
-    allow vote change), AlreadyVoted otherwise."""
-    try:
-        with transaction.atomic():
-            Participation.objects.create(ballot=ballot, elector=elector, cast_by=cast_by)
-        return False
-    except IntegrityError:
-        if ballot.vote_change_allowed and cast_by is None:
-            # Changes by one voter must run one after the other: without this lock two
-            # changes submitted together each withdraw only the votes they saw, and both new
-            # votes would count.
-            Participation.objects.select_for_update().get(ballot=ballot, elector=elector)
-            return True
-        raise AlreadyVoted(
-            "Er is al gestemd voor deze kiezer; een stem telt maar één keer."
-        ) from None
+    allow vote change), AlreadyVoted otherwise.
+
+    INSERT ... ON CONFLICT DO NOTHING (PostgreSQL, SQLite >= 3.35): the unique constraint
+    still decides, without the savepoint and its two extra round trips that catching an
+    IntegrityError inside the vote's transaction would cost."""
+    table = Participation._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (ballot_id, elector_id, cast_by_id) VALUES (%s, %s, %s) "
+            "ON CONFLICT (ballot_id, elector_id) DO NOTHING RETURNING id",
+            [ballot.pk, elector.pk, cast_by.pk if cast_by else None],
+        )
+        if cursor.fetchone() is not None:
+            return False
+    if ballot.vote_change_allowed and cast_by is None:
+        # Changes by one voter must run one after the other: without this lock two changes
+        # submitted together each withdraw only the votes they saw, and both new votes
+        # would count.
+        Participation.objects.select_for_update().get(ballot=ballot, elector=elector)
+        return True
+    raise AlreadyVoted("Er is al gestemd voor deze kiezer; een stem telt maar één keer.")
 
 
 def grant_proxy(*, ballot: Ballot, grantor_user, holder_user) -> Proxy:

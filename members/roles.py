@@ -44,13 +44,20 @@ def sync_board_group_after_migrate(sender, app_config=None, **kwargs) -> None:
 
 
 def is_board(user) -> bool:
+    """Member of the board group. Asked on every page (the site shell, the second-factor
+    check), so kept on the user object for the request and in the shared cache between
+    requests (see _role_flags)."""
     if not user.is_authenticated:
         return False
     cached = getattr(user, "_ledenstem_is_board", None)
     if cached is None:
-        cached = user.groups.filter(name=BOARD_GROUP_NAME).exists()
+        cached = _role_flags(user)["board"]
         user._ledenstem_is_board = cached
     return cached
+
+
+def _is_board_now(user) -> bool:
+    return user.groups.filter(name=BOARD_GROUP_NAME).exists()
 
 
 def is_ambassador(user) -> bool:
@@ -69,6 +76,7 @@ def requires_second_factor(user) -> bool:
     return user.is_staff or user.is_superuser or is_board(user) or is_ambassador(user)
 
 
+
 def has_second_factor(user) -> bool:
     """A TOTP app or a passkey; recovery codes alone are a fallback, not a factor."""
     from allauth.mfa.models import Authenticator
@@ -78,35 +86,42 @@ def has_second_factor(user) -> bool:
     ).exists()
 
 
-SECOND_FACTOR_STATUS_SECONDS = 60
+ROLE_FLAGS_SECONDS = 60
 
 
-def _status_key(user_id: int) -> str:
-    return f"second-factor-missing:{user_id}"
+def _flags_key(user_id: int) -> str:
+    return f"role-flags:{user_id}"
+
+
+def _role_flags(user) -> dict:
+    """{"board": ..., "second_factor_missing": ...} for this user, kept in the shared cache
+    for a minute; changes of groups, mandates, staff flags and authenticators clear it at once
+    (members.signals). A cache that cannot be reached is no reason to refuse a page: the
+    database answers then."""
+    key = _flags_key(user.pk)
+    try:
+        flags = cache.get(key)
+    except Exception:  # Redis down: correctness first, the cache only saves queries
+        flags = None
+    if flags is None:
+        board = _is_board_now(user)
+        user._ledenstem_is_board = board
+        missing = requires_second_factor(user) and not has_second_factor(user)
+        flags = {"board": board, "second_factor_missing": missing}
+        with contextlib.suppress(Exception):
+            cache.set(key, flags, ROLE_FLAGS_SECONDS)
+    return flags
 
 
 def second_factor_missing(user) -> bool:
-    """Whether this user's role needs a second factor they have not set up.
-
-    Asked on every request (RequireSecondFactorMiddleware), so the answer is kept in the shared
-    cache for a minute; changes of roles and authenticators clear it at once (members.signals).
-    A cache that cannot be reached is no reason to refuse a page: the database answers then.
-    """
+    """Whether this user's role needs a second factor they have not set up (asked on every
+    request by RequireSecondFactorMiddleware)."""
     if not user.is_authenticated:
         return False
-    key = _status_key(user.pk)
-    try:
-        missing = cache.get(key)
-    except Exception:  # Redis down: correctness first, the cache only saves queries
-        missing = None
-    if missing is None:
-        missing = requires_second_factor(user) and not has_second_factor(user)
-        with contextlib.suppress(Exception):
-            cache.set(key, missing, SECOND_FACTOR_STATUS_SECONDS)
-    return missing
+    return _role_flags(user)["second_factor_missing"]
 
 
-def forget_second_factor_status(user_id: int) -> None:
+def forget_role_flags(user_id: int) -> None:
     # If the cache cannot be reached now, a stale answer lives at most a minute.
     with contextlib.suppress(Exception):
-        cache.delete(_status_key(user_id))
+        cache.delete(_flags_key(user_id))

@@ -1,19 +1,19 @@
-"""Clear a user's cached second-factor status when what it is computed from changes:
-authenticators, board group membership, mandates, staff flags."""
+"""Clear a user's cached role flags (board, second factor missing) when what they are computed
+from changes: authenticators, board group membership, mandates, staff flags."""
 
 from allauth.mfa.models import Authenticator
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from members.models import Mandate, User
-from members.roles import forget_second_factor_status
+from members.roles import forget_role_flags
 
 
 def _forget_for_owner(sender, instance, **kwargs) -> None:
-    forget_second_factor_status(instance.user_id)
+    forget_role_flags(instance.user_id)
 
 
 def _forget_for_user(sender, instance, **kwargs) -> None:
-    forget_second_factor_status(instance.pk)
+    forget_role_flags(instance.pk)
 
 
 def _forget_for_group_change(sender, instance, action, reverse, pk_set, **kwargs) -> None:
@@ -22,9 +22,9 @@ def _forget_for_group_change(sender, instance, action, reverse, pk_set, **kwargs
     if reverse:  # group.user_set changed: the users are in pk_set (all of them on clear)
         users = pk_set if pk_set is not None else instance.user_set.values_list("pk", flat=True)
         for user_id in users:
-            forget_second_factor_status(user_id)
+            forget_role_flags(user_id)
     else:
-        forget_second_factor_status(instance.pk)
+        forget_role_flags(instance.pk)
 
 
 def connect() -> None:
