@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha25
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format migrate demo prod-shape clean
+.PHONY: run test install lint format migrate demo prod-shape serve-prod bench bench-quick clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@py="$$(scripts/find-python)" || exit 1; \
@@ -32,6 +32,22 @@ demo: migrate
 # ASGI process serving HTTP and WebSockets, and the background worker beside it.
 run: demo
 	DEBUG=$${DEBUG:-1} HOST=$(HOST) PORT=$(PORT) scripts/run-dev
+
+# The production shape, natively: nginx in front of gunicorn (HTTP) and uvicorn (WebSockets),
+# plus the background worker, against PostgreSQL and Redis (see platform/README.md):
+#   DATABASE_URL=postgres://... REDIS_URL=redis://... make serve-prod
+serve-prod: install
+	scripts/serve-prod
+
+# The bench (bench/README.md): starts the production shape itself (scripts/serve-prod) with a
+# throwaway PostgreSQL database and Redis database; PostgreSQL and Redis from DATABASE_URL and
+# REDIS_URL, else 127.0.0.1:5432 (user postgres) and 127.0.0.1:6379. bench-quick: small numbers,
+# under 5 minutes, exits non-zero if a correctness check fails. bench: the full run (~30 min).
+bench-quick: install
+	$(BIN)/python -m bench run --scenario all --quick
+
+bench: install
+	$(BIN)/python -m bench run --scenario all
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ballots import views, views_results
+from ballots import views, views_live, views_results
 
 app_name = "ballots"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/ontvangstcode/", views.check_receipt, name="check_receipt"),
     path("<int:pk>/uitslag/", views.results, name="results"),
     path("<int:pk>/beheer/", views.manage, name="manage"),
+    path("<int:pk>/live/", views_live.live_dashboard, name="live_dashboard"),
+    path("<int:pk>/projectie/", views_live.projector, name="projector"),
     path("<int:pk>/beheer/<slug:action>/", views.lifecycle, name="lifecycle"),
     path("<int:pk>/aanwezigheid/", views.attendance, name="attendance"),
     path("<int:pk>/aanwezigheid/qr/", views.checkin_display, name="checkin_display"),

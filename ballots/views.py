@@ -20,6 +20,7 @@ from ballots.forms import ProxyForm, ReceiptCheckForm, VoteForm, cast_choice
 from ballots.models import Ballot, BallotStatus, Elector, Proxy, Vote
 from ballots.receipts import receipt_hash
 from ballots.tally import outcome, tally
+from ballots.views_live import live_context
 from members.models import Region
 from members.permissions import permission_required
 
@@ -62,6 +63,7 @@ def ballot_detail(request, pk: int):
             if elector and ballot.is_weighted
             else []
         ),
+        "live": live_context(ballot, request.user),
     }
     return render(request, "ballots/detail.html", context)
 
@@ -88,7 +90,12 @@ def vote(request, pk: int):
                 ballot=ballot,
                 holder=elector,
                 revoked=False,
-                grantor_id=on_behalf_of if on_behalf_of.isdigit() else None,
+                # grantor__pk, not grantor_id: a number too large for the column is "no such
+                # proxy" there, not an OverflowError on SQLite; ASCII digits only ("²" is a digit
+                # to isdigit(), not to int()). Both were 500s found by tests/abuse.
+                grantor__pk=on_behalf_of
+                if on_behalf_of.isascii() and on_behalf_of.isdigit()
+                else None,
             )
             .select_related("grantor__user")
             .first()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("vraag/<int:pk>/wijzigingen/", views.question_changes, name="question_changes"),
     path("standpunten/", views.positions, name="positions"),
     path("standpunten/<slug:slug>/", views.paper_detail, name="paper"),
+    path("standpunten/<slug:slug>/pdf/", views.paper_pdf, name="paper_pdf"),
     path("standpunten/<slug:slug>/wijzigingen/", views.paper_changes, name="paper_changes"),
     path("zoeken/", views.search_page, name="search"),
     path("vraag-stellen/", views.ask_question, name="ask"),

@@ -1,10 +1,12 @@
 """FAQ, positions, search and member questions: thin views over faq's plain modules."""
 
 from itertools import groupby
+from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -83,6 +85,24 @@ def paper_detail(request, slug: str):
             "has_changes": bool(revisions_of(paper)),
         },
     )
+
+
+def paper_pdf(request, slug: str):
+    """A position paper's PDF, only for who may see the paper. Behind nginx (production) the
+    file is sent by nginx from an internal location (X-Accel-Redirect) after this check;
+    elsewhere Django streams it."""
+    paper = get_object_or_404(PositionPaper.objects.visible_to(request.user), slug=slug)
+    if not paper.pdf:
+        raise Http404
+    filename = f"{paper.slug}.pdf"
+    if settings.MEDIA_ACCEL_REDIRECT:
+        response = HttpResponse(content_type="application/pdf")
+        response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_REDIRECT + quote(paper.pdf.name)
+    else:
+        response = FileResponse(paper.pdf.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

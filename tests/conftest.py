@@ -35,6 +35,16 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    # Per-process caches keyed by ballot id: a rolled-back test's ids come back in the next.
+    from ballots.live import snapshot
+
+    with snapshot._recent_lock:
+        snapshot._recent.clear()
+    yield
+
+
 @pytest.fixture
 def chromium_path() -> str:
     path = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -19,6 +19,7 @@ backoff; once resubscribed it marks its ballots changed so every process resynch
 """
 
 import asyncio
+import hashlib
 import json
 import logging
 import random
@@ -38,7 +39,14 @@ from ballots.live.snapshot import BallotState, frames, read_state
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "ledenstem:live:frames"
+
+def _channel() -> str:
+    # Keys live in REDIS_URL's database, but pub/sub channels are server-wide: two sites (or
+    # test runs) on one Redis server must not hear each other's frames.
+    digest = hashlib.sha256(settings.REDIS_URL.encode()).hexdigest()[:16]
+    return f"ledenstem:live:frames:{digest}"
+
+
 GATE_KEY = "ledenstem:live:gate:{}"
 FALLBACK_REFRESH = 1.0  # seconds between database refreshes while Redis is down
 SAFETY_REFRESH = 10.0  # seconds: watched ballots are re-read even without a mark (lost marks)
@@ -231,7 +239,7 @@ class Hub:
             await client.srem(marks.DIRTY_KEY, raw)
             state = await _read_state_async(ballot_id)
             if state is not None:
-                await client.publish(CHANNEL, Bundle.of(state).encode())
+                await client.publish(_channel(), Bundle.of(state).encode())
 
     async def _tick_local(self) -> None:
         now = time.monotonic()
@@ -260,7 +268,7 @@ class Hub:
             )
             try:
                 async with listener.pubsub(ignore_subscribe_messages=True) as pubsub:
-                    await pubsub.subscribe(CHANNEL)
+                    await pubsub.subscribe(_channel())
                     self.subscribed_at = time.monotonic()
                     self.redis_ok = True
                     backoff = 0.25

@@ -33,6 +33,9 @@ def announce(ballot_id: int) -> None:
 
 
 def mark_changed(ballot_id: int) -> None:
+    from ballots.live.snapshot import forget_recent
+
+    forget_recent(ballot_id)
     if settings.REDIS_URL and _mark_in_redis(ballot_id):
         return
     with _local_lock:

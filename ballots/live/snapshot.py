@@ -15,6 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, Sum
 
 from ballots.live.access import AUDIENCES, BOARD, decide, tally_visible
@@ -185,11 +186,37 @@ def frames(state: BallotState) -> dict[str, str]:
     }
 
 
+_recent_lock = threading.Lock()
+_recent: dict[int, tuple[float, BallotState | None]] = {}
+
+
+def recent_state(ballot_id: int) -> BallotState | None:
+    """The state, read at most once per update interval per process: a thousand members
+    opening the ballot page (or polling) at once cost one read, not a thousand."""
+    now = time.monotonic()
+    with _recent_lock:
+        cached = _recent.get(ballot_id)
+    if cached and now - cached[0] < 1 / float(settings.LIVE_UPDATES_PER_SECOND):
+        return cached[1]
+    state = read_state(ballot_id)
+    with _recent_lock:
+        if len(_recent) > 1000:
+            _recent.clear()
+        _recent[ballot_id] = (now, state)
+    return state
+
+
+def forget_recent(ballot_id: int) -> None:
+    """A change committed in this process: its own next page or poll reads afresh."""
+    with _recent_lock:
+        _recent.pop(ballot_id, None)
+
+
 def payload_for(ballot: Ballot, user, requested: str | None = None) -> dict | None:
     """What `user` would receive on the live socket now (server-rendered pages use it);
     None if they may not watch."""
     decision = decide(ballot.pk, user, requested)
     if decision.audience is None:
         return None
-    state = read_state(ballot.pk)
+    state = recent_state(ballot.pk)
     return None if state is None else render(state, decision.audience)
