@@ -5,6 +5,8 @@ from ballots.live.views import live_state
 from config import views
 
 admin.site.site_header = "Ledenstem beheer"
+# The admin's own login form would check only a password: no rate limit, no second factor.
+admin.site.login = views.admin_login
 admin.site.site_title = "Ledenstem"
 
 urlpatterns = [

@@ -1,8 +1,13 @@
 """Site-wide pages that draw on several apps (config may depend on all of them)."""
 
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from ballots.selectors import open_ballots_for
 from faq.selectors import latest_changes
@@ -25,3 +30,17 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def admin_login(request, extra_context=None):
+    """Stands in for the admin's login form: everyone logs in through allauth (rate limits,
+    second factor), then comes back; a logged-in member without admin rights gets a 403."""
+    target = request.GET.get(REDIRECT_FIELD_NAME, "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = ""
+    target = target or reverse("admin:index")
+    if not request.user.is_authenticated:
+        return redirect_to_login(target)
+    if not request.user.is_staff:
+        raise PermissionDenied
+    return redirect(target)
