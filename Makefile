@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha25
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format migrate demo prod-shape serve-prod bench bench-quick clean
+.PHONY: run test test-faults install lint format migrate demo prod-shape serve-prod bench bench-quick clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@py="$$(scripts/find-python)" || exit 1; \
@@ -49,8 +49,25 @@ bench-quick: install
 bench: install
 	$(BIN)/python -m bench run --scenario all
 
-test: install
+# axe-core for the accessibility browser tests, pinned in tests/e2e/axe/package-lock.json.
+# Without npm the tests skip locally (and fail in CI: LEDENSTEM_STRICT_SKIPS=1).
+AXE_JS := tests/e2e/axe/node_modules/axe-core/axe.min.js
+$(AXE_JS): tests/e2e/axe/package.json tests/e2e/axe/package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --prefix tests/e2e/axe --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the accessibility tests cannot run (apt-get install npm)"; fi
+
+test: install $(AXE_JS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Fault tests (tests/faults, ~3-6 min; `make test` leaves them out): the production shape on a
+# private PostgreSQL cluster and Redis server (own ports, temp dirs), a vote burst with live
+# watchers, and a uvicorn worker, a gunicorn worker, Redis and PostgreSQL killed or restarted
+# in the middle. Needs PostgreSQL's server package, redis-server and nginx; not DATABASE_URL or
+# REDIS_URL (unset here: the test process itself runs on the embedded default). What every
+# client saw: var/faults/latest.json.
+test-faults: install
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python -m pytest -m faults -v -s tests/faults $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -61,4 +78,4 @@ format: install
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache tests/e2e/axe/node_modules

@@ -1,59 +1,212 @@
-"""python -m bench run --scenario pdf [--quick]
+"""python -m bench run --scenario {votes,live,pdf,faq,baseline,all} [--quick]
+python -m bench table [RESULT.json]
 
-Each run writes JSON (machine, versions, parameters, figures) to bench/results/. The other
-scenarios of DESIGN.md §8 (votes, live, faq, baseline) come with the live-tally and bench
-issues; asking for one of them says so instead of pretending.
+`run` starts the production shape (scripts/serve-prod) on free ports with a fresh PostgreSQL
+database and a Redis database of its own, drives it over HTTP and WebSockets on 127.0.0.1,
+checks correctness, stops everything and writes JSON (+ the README table and a chart for
+`all`) to bench/results/ (bench/results/quick/ for --quick). Exit 1 if a correctness check
+failed, 2 if the run could not be made. `pdf` runs in this process on a throwaway embedded
+database. `table` prints the performance table of a result file (default: the newest full
+`all` run). See bench/README.md.
 """
 
 import argparse
+import atexit
 import datetime
 import json
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "results"
-SCENARIOS = {"pdf"}
-PLANNED = {"votes", "live", "faq", "baseline", "all"}
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+SCENARIOS = ("votes", "live", "pdf", "faq", "baseline", "all")
+ORIGINAL_ENV = dict(os.environ)  # before a run adds the servers' settings to it
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run")
-    run.add_argument("--scenario", required=True, choices=sorted(SCENARIOS | PLANNED))
-    run.add_argument("--quick", action="store_true", help="fewer repeats, for a smoke test")
+    run = sub.add_parser("run", help="run a scenario")
+    run.add_argument("--scenario", required=True, choices=SCENARIOS)
+    run.add_argument("--quick", action="store_true", help="small numbers, for a smoke test / CI")
+    run.add_argument("--electors", type=int, help="electors of the flat-out votes step")
+    run.add_argument("--watchers", type=int, help="WebSocket watchers per live step")
+    run.add_argument("--rates", help="offered votes/s of the votes steps, e.g. 100,250,500")
+    run.add_argument("--live-rates", help="offered votes/s of the live steps, e.g. 250")
+    run.add_argument("--seconds", type=float, help="length of each offered-rate step")
+    run.add_argument(
+        "--no-ws-compression",
+        action="store_true",
+        help="do not offer permessage-deflate (browsers do; default offers it)",
+    )
+    run.add_argument(
+        "--profile",
+        action="store_true",
+        help="py-spy the WSGI workers during the flat-out votes and faq steps (needs py-spy)",
+    )
+    run.add_argument("--output", type=Path, help=argparse.SUPPRESS)  # pdf step of `all`
+    table = sub.add_parser("table", help="print the README performance table of a result")
+    table.add_argument("result", nargs="?", type=Path)
     args = parser.parse_args(argv)
-    if args.scenario not in SCENARIOS:
-        print(f"scenario {args.scenario!r} is not built yet (see bench/README.md)", file=sys.stderr)
+    sys.path.insert(0, str(ROOT))
+    if args.command == "table":
+        return _table(args.result)
+    return _run(args)
+
+
+def _log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def _plan(args):
+    from dataclasses import replace
+
+    from bench.runner import FULL, QUICK
+
+    plan = QUICK if args.quick else FULL
+    changes = {}
+    if args.electors:
+        changes["flat_electors"] = args.electors
+    if args.watchers:
+        changes["watchers"] = args.watchers
+    if args.rates:
+        changes["rates"] = [float(x) for x in args.rates.split(",") if x]
+    if args.live_rates:
+        changes["live_rates"] = [float(x) for x in args.live_rates.split(",") if x]
+    if args.seconds:
+        changes["rate_seconds"] = changes["live_seconds"] = args.seconds
+    if args.no_ws_compression:
+        changes["ws_compression"] = None
+    if args.profile:
+        changes["profile_dir"] = str(RESULTS / "profiles" / time.strftime("%Y%m%dT%H%M%S"))
+    return replace(plan, **changes)
+
+
+def _run(args) -> int:
+    from bench import machine, report, targets
+
+    started = time.monotonic()
+    at = datetime.datetime.now(datetime.UTC)
+    wanted = (
+        {"baseline", "faq", "votes", "live", "pdf"} if args.scenario == "all" else {args.scenario}
+    )
+    record = {
+        "scenario": args.scenario,
+        "command": "python -m bench run --scenario "
+        + args.scenario
+        + (" --quick" if args.quick else ""),
+        "at": at.isoformat(timespec="seconds"),
+        "quick": args.quick,
+        "machine": machine.describe(),
+        "figures": {},
+    }
+    if args.scenario == "pdf":
+        return _pdf_only(args, record)
+    from bench import runner
+
+    plan = _plan(args)
+    record["parameters"] = {"scenarios": sorted(wanted)}
+    try:
+        served = runner.run(wanted - {"pdf"}, plan, _log)
+    except Exception as failed:
+        import traceback
+
+        traceback.print_exc()
+        _log(f"the run could not be made: {type(failed).__name__}: {failed}")
         return 2
+    record["parameters"].update(served["plan"])
+    record["machine"]["services"] = served["services"]
+    record["figures"].update(served["figures"])
+    record["checks"] = served["checks"]
+    if "pdf" in wanted:
+        _log("pdf: render + sign in a separate process")
+        record["figures"]["pdf"] = _pdf_subprocess(args.quick)
+    record["targets"] = targets.evaluate_all(record["figures"])
+    record["ratios"] = targets.ratios(record["figures"])
+    record["ok"] = all(c["ok"] for c in record["checks"])
+    record["elapsed_s"] = round(time.monotonic() - started, 1)
+
+    folder = RESULTS / "quick" if args.quick else RESULTS
+    stamp = record["at"].replace(":", "").replace("+0000", "Z")
+    out = folder / f"{args.scenario}-{stamp}.json"
+    report.write_json(record, out)
+    text = report.table(record)
+    if args.scenario in ("all", "votes", "live"):
+        chart = report.chart(record, folder / f"chart-{args.scenario}-{stamp}.png")
+        if chart and args.scenario == "all":
+            (folder / "latest.png").write_bytes(chart.read_bytes())
+    if args.scenario == "all":
+        (folder / "latest.md").write_text(text)
+    print(text)
+    for check in record["checks"]:
+        if not check["ok"]:
+            _log(f"CHECK FAILED: {check['name']}: {check['detail']}")
+    for row in targets.missed(record["targets"]):
+        _log(f"target not met: {row['name']} {row['target']}, measured {row['value']}")
+    _log(f"written: {out} ({record['elapsed_s']} s)")
+    return 0 if record["ok"] else 1
+
+
+def _pdf_subprocess(quick: bool) -> dict:
+    with tempfile.TemporaryDirectory(prefix="ledenstem-bench-pdf-") as tmp:
+        out = Path(tmp) / "pdf.json"
+        command = [sys.executable, "-m", "bench", "run", "--scenario", "pdf", "--output", str(out)]
+        env = {k: v for k, v in ORIGINAL_ENV.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        done = subprocess.run(
+            command + (["--quick"] if quick else []), cwd=ROOT, env=env, timeout=900, check=False
+        )
+        if done.returncode != 0 or not out.exists():
+            return {"error": f"pdf scenario exited {done.returncode}"}
+        return json.loads(out.read_text())["figures"]["pdf"]
+
+
+def _pdf_only(args, record: dict) -> int:
     # A throwaway embedded database, so a bench run never touches real data.
-    workdir = tempfile.mkdtemp(prefix="ledenstem-bench-")
-    os.environ.setdefault("LEDENSTEM_VAR_DIR", workdir)
+    workdir = tempfile.mkdtemp(prefix="ledenstem-bench-pdf-")
+    atexit.register(shutil.rmtree, workdir, ignore_errors=True)
+    os.environ["LEDENSTEM_VAR_DIR"] = workdir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.pop("DATABASE_URL", None)
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.pop("REDIS_URL", None)
     import django
 
     django.setup()
-    from bench import machine, pdf
+    from bench import pdf, report, targets
 
     repeats = 3 if args.quick else 20
-    figures = pdf.run(repeats=repeats)
-    record = {
-        "scenario": args.scenario,
-        "at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "machine": machine.describe(),
-        "parameters": {"repeats": repeats, "quick": args.quick},
-        "figures": figures,
-    }
-    RESULTS.mkdir(exist_ok=True)
+    record["parameters"] = {"repeats": repeats, "quick": args.quick}
+    record["figures"]["pdf"] = pdf.run(repeats=repeats)
+    record["targets"] = [
+        row for row in targets.evaluate_all(record["figures"]) if row["figure"].startswith("pdf.")
+    ]
+    if args.output:
+        report.write_json(record, args.output)
+        return 0
+    folder = RESULTS / "quick" if args.quick else RESULTS
     stamp = record["at"].replace(":", "").replace("+0000", "Z")
-    out = RESULTS / f"{args.scenario}-{stamp}.json"
-    out.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
-    print(json.dumps(figures, indent=2))
+    out = folder / f"pdf-{stamp}.json"
+    report.write_json(record, out)
+    print(json.dumps(record["figures"]["pdf"], indent=2))
     print(f"written: {out}")
+    return 0
+
+
+def _table(path: Path | None) -> int:
+    from bench import report
+
+    if path is None:
+        candidates = sorted(RESULTS.glob("all-*.json"))
+        if not candidates:
+            print("no full `all` run in bench/results/ yet; name a result file", file=sys.stderr)
+            return 2
+        path = candidates[-1]
+    print(report.table(json.loads(path.read_text())), end="")
     return 0
 
 

@@ -5,6 +5,20 @@ import platform
 import sys
 from importlib import metadata
 
+PACKAGES = (
+    "django",
+    "weasyprint",
+    "pyhanko",
+    "channels",
+    "channels-redis",
+    "psycopg",
+    "gunicorn",
+    "uvicorn",
+    "websockets",
+    "matplotlib",
+    "redis",
+)
+
 
 def describe() -> dict:
     cpu = "unknown"
@@ -23,7 +37,7 @@ def describe() -> dict:
     except (OSError, StopIteration, ValueError):
         pass
     versions = {}
-    for package in ("django", "weasyprint", "pyhanko", "channels", "psycopg"):
+    for package in PACKAGES:
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
@@ -36,3 +50,31 @@ def describe() -> dict:
         "python": sys.version.split()[0],
         "versions": versions,
     }
+
+
+def services(database_url: str, redis_url: str) -> dict:
+    """Versions of the servers the production shape runs on (nginx, PostgreSQL, Redis)."""
+    import subprocess
+
+    found = {}
+    try:
+        nginx = subprocess.run(["nginx", "-v"], capture_output=True, text=True, timeout=5)
+        found["nginx"] = nginx.stderr.strip().split("/")[-1]
+    except (OSError, subprocess.SubprocessError):
+        found["nginx"] = None
+    try:
+        import psycopg
+
+        with psycopg.connect(database_url) as conn:
+            found["postgresql"] = conn.execute("SHOW server_version").fetchone()[0]
+    except Exception:
+        found["postgresql"] = None
+    try:
+        import redis
+
+        client = redis.Redis.from_url(redis_url)
+        found["redis"] = client.info("server").get("redis_version")
+        client.close()
+    except Exception:
+        found["redis"] = None
+    return found

@@ -237,7 +237,11 @@ class Hub:
             if not await client.set(GATE_KEY.format(ballot_id), 1, nx=True, px=gate_ms):
                 continue  # read less than an interval ago (by any process): next tick
             await client.srem(marks.DIRTY_KEY, raw)
-            state = await _read_state_async(ballot_id)
+            try:
+                state = await _read_state_async(ballot_id)
+            except Exception:
+                await client.sadd(marks.DIRTY_KEY, ballot_id)  # read again next tick
+                raise
             if state is not None:
                 await client.publish(_channel(), Bundle.of(state).encode())
 
@@ -251,9 +255,9 @@ class Hub:
         for ballot_id in list(self._local_waiting):
             if self._local_due.get(ballot_id, 0.0) > now:
                 continue
-            self._local_waiting.discard(ballot_id)
             self._local_due[ballot_id] = now + self.interval
-            state = await _read_state_async(ballot_id)
+            state = await _read_state_async(ballot_id)  # on failure it stays waiting
+            self._local_waiting.discard(ballot_id)
             if state is not None:
                 await self.deliver(Bundle.of(state))
 

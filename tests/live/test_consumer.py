@@ -291,3 +291,29 @@ async def test_one_read_per_update_however_many_watchers(monkeypatch):
     assert len(reads) <= 2  # one per update (a safety re-read at most), not one per socket
     for communicator in sockets:
         await communicator.disconnect()
+
+
+async def test_a_failed_read_is_retried_not_lost(monkeypatch):
+    """A read that fails (seen: SQLite's table lock while a test closed a ballot) used to drop
+    the change; the last state then never reached the watchers."""
+    from django.db import OperationalError
+
+    from ballots.live import hub
+
+    ballot, people = await database_sync_to_async(make_ballot)()
+    communicator = await watcher(ballot.pk, people[0])
+    await next_state(communicator)
+    await drain(communicator)
+    real, failures = hub.read_state, []
+
+    def flaky(pk):
+        if not failures:
+            failures.append(pk)
+            raise OperationalError("database table is locked")
+        return real(pk)
+
+    monkeypatch.setattr(hub, "read_state", flaky)
+    await database_sync_to_async(vote)(ballot, people[1])
+    state = await next_state(communicator, timeout=5)
+    assert failures and state["turnout"]["count"] == 1
+    await communicator.disconnect()

@@ -1,0 +1,337 @@
+"""The bench harness's pure parts: percentiles, live lag, targets and ratios, form and cookie
+handling, its HTTP client. No timing is asserted here: figures live in bench/results/."""
+
+import asyncio
+
+import numpy as np
+import pytest
+
+from bench import lag, loadgen, stats, targets
+from bench.client import Browser, find_form, receipt_code
+from bench.http1 import Client, Response
+
+
+class TestPercentile:
+    def test_nearest_rank(self):
+        values = list(range(1, 101))  # 1..100
+        assert stats.percentile(values, 50) == 50
+        assert stats.percentile(values, 99) == 99
+        assert stats.percentile(values, 100) == 100
+        assert stats.percentile(values, 0) == 1
+
+    def test_never_interpolates_and_ignores_order(self):
+        assert stats.percentile([10, 1, 5], 50) == 5
+        assert stats.percentile([1, 1000], 99) == 1000  # one slow request of two is the p99
+
+    def test_empty_and_out_of_range(self):
+        assert stats.percentile([], 50) is None
+        with pytest.raises(ValueError):
+            stats.percentile([1], 101)
+
+    def test_summary_in_milliseconds(self):
+        summary = stats.latency_summary_ms([0.010, 0.020, 0.030, 0.040])
+        assert summary == {
+            "count": 4,
+            "p50": 20.0,
+            "p95": 40.0,
+            "p99": 40.0,
+            "max": 40.0,
+            "mean": 25.0,
+        }
+        assert stats.latency_summary_ms([])["p99"] is None
+
+
+class TestLiveLag:
+    # (version µs, received µs): states read at 100, 200, 300, received 50 µs later
+    MESSAGES = [(100, 150), (200, 250), (300, 350)]
+
+    def test_first_state_at_or_after_the_ack(self):
+        # ack at 100: the state read at 100 includes it (version >= ack)
+        assert stats.first_receipts(self.MESSAGES, [100, 101, 250, 301]) == [150, 250, 350, None]
+
+    def test_lag_and_missed(self):
+        lags, missed = stats.lags_us(self.MESSAGES, [90, 200, 400])
+        assert lags == [60, 50]
+        assert missed == 1
+
+    def test_stale_message_is_ignored(self):
+        # a message whose version is not newer than the last applied one does not count
+        messages = [(100, 150), (300, 350), (200, 400)]
+        assert stats.first_receipts(messages, [150, 250]) == [350, 350]
+
+    def test_lag_is_never_negative(self):
+        # cannot happen on one clock (receipt >= version >= ack), but a clock step must not
+        # turn into a negative lag that flatters the percentiles
+        lags, missed = stats.lags_us([(600, 590)], [595])
+        assert (lags, missed) == ([0], 0)
+
+    def test_numpy_path_agrees_with_the_reference(self):
+        rng = np.random.default_rng(7)
+        acks = sorted(int(x) for x in rng.integers(0, 5_000_000, 400))
+        watchers = []
+        for _ in range(20):
+            versions = np.cumsum(rng.integers(100_000, 600_000, 15))
+            watchers.append([(int(v), int(v + rng.integers(0, 300_000))) for v in versions])
+        reference, missed = [], 0
+        for messages in watchers:
+            got, lost = stats.lags_us(messages, acks)
+            reference += got
+            missed += lost
+        summary = lag.lag_summary(watchers, acks)
+        assert summary["count"] == len(reference)
+        assert summary["missed"] == missed
+        for q in (50, 95, 99):
+            exact_ms = stats.percentile(reference, q) / 1000
+            assert exact_ms <= summary[f"p{q}"] <= exact_ms + 1  # 1 ms bins, never understated
+        assert summary["max"] == round(max(reference) / 1000, 1)
+
+    def test_messages_per_watcher_per_second(self):
+        steady = [0, 500_000, 1_000_000, 1_500_000]  # 2/s: 4 messages in 1.5 s
+        fast = [0, 250_000, 500_000]  # 4/s
+        assert stats.messages_per_second([steady, fast]) == {"mean": 3.0, "max": 4.0}
+        assert stats.messages_per_second([[5], []]) == {"mean": None, "max": None}
+
+
+class TestTargets:
+    def test_at_least(self):
+        target = targets.Target("votes/s", "v", ">=", 500, "votes/s")
+        assert targets.evaluate(target, 400)["status"] == "FAIL"
+        assert targets.evaluate(target, 400)["gap"] == 100
+        assert targets.evaluate(target, 400)["gap_pct"] == 20.0
+        assert targets.evaluate(target, 500)["pass"] is True
+        assert targets.evaluate(target, 500)["gap"] == 0
+
+    def test_at_most(self):
+        target = targets.Target("p99", "p", "<=", 150, "ms")
+        row = targets.evaluate(target, 180)
+        assert (row["pass"], row["gap"], row["gap_pct"]) == (False, 30, 20.0)
+        assert targets.evaluate(target, 150)["pass"] is True
+
+    def test_zero_target(self):
+        target = targets.Target("errors", "e", "<=", 0, "errors")
+        assert targets.evaluate(target, 0)["pass"] is True
+        row = targets.evaluate(target, 3)
+        assert (row["pass"], row["gap"], row["gap_pct"]) == (False, 3, None)
+
+    def test_moonshot_is_never_a_failure_and_missing_is_not_measured(self):
+        moonshot = targets.Target("m", "v", ">=", 1000, "votes/s", moonshot=True)
+        rows = [targets.evaluate(moonshot, 600), targets.evaluate(targets.TARGETS[0], None)]
+        assert rows[0]["status"] == "short of moonshot"
+        assert rows[1]["status"] == "not measured"
+        assert targets.missed(rows) == []
+
+    def test_every_target_reads_a_figure_the_run_writes(self):
+        figures = {
+            "votes": {
+                "steps": {
+                    "flat_out": {"votes_per_s": 520.0, "duration_s": 61.0},
+                    "at_250": {"cast_ms": {"p99": 90.0}},
+                },
+                "errors_total": 0,
+            },
+            "live": {
+                "headline": {
+                    "watchers": 5000,
+                    "lag_ms": {"p99": 800.0},
+                    "messages_per_watcher_per_s": {"max": 2.0},
+                    "cpu_ms_per_delivery": 0.1,
+                    "vote_errors_total": 0,
+                }
+            },
+            "pdf": {"render_and_sign_s": {"p95": 1.2}},
+            "faq": {"flat_out": {"requests_per_s": 600.0}, "at_300": {"latency_ms": {"p99": 50}}},
+        }
+        rows = targets.evaluate_all(figures)
+        assert [r["name"] for r in rows if r["value"] is None] == []
+        assert [r["name"] for r in rows if not r["pass"]] == ["votes/s moonshot"]
+
+    def test_ratios(self):
+        figures = {
+            "votes": {"steps": {"flat_out": {"votes_per_s": 500.0}}},
+            "baseline": {
+                "hello": {"requests_per_s": 2000.0},
+                "ping": {"requests_per_s": 1000.0},
+                "pgbench": {"tps": 8000.0},
+            },
+        }
+        ratios = targets.ratios(figures)
+        assert ratios["votes/s vs hello req/s"] == 0.25
+        assert ratios["votes/s vs authenticated GET req/s"] == 0.5
+        assert ratios["votes/s vs pgbench insert tx/s"] == 0.062
+        assert ratios["faq req/s vs hello req/s"] is None  # faq did not run
+
+    def test_lookup_ignores_non_numbers(self):
+        assert targets.lookup({"a": {"b": True}}, "a.b") is None
+        assert targets.lookup({"a": {"b": 2}}, "a.b") == 2
+        assert targets.lookup({"a": {}}, "a.b.c") is None
+
+
+def test_summarize_counts_errors_and_latency_from_due_time():
+    outcomes = [
+        loadgen.Outcome(due=0.0, sent=0.0, end=0.1, ok=True),
+        loadgen.Outcome(due=0.5, sent=0.9, end=1.0, ok=True),  # sent late: latency 0.5 s
+        loadgen.Outcome(due=1.0, sent=1.0, end=1.5, ok=False, kind="timeout"),
+    ]
+    summary = loadgen.summarize(outcomes, offered=2.0)
+    assert summary["ok"] == 2
+    assert summary["errors"] == {"timeout": 1}
+    assert summary["latency_ms"]["max"] == 500.0
+    assert summary["duration_s"] == 1.5
+    assert summary["per_s"] == 1.3
+    assert summary["send_slip_ms_p99"] == 400.0
+    assert summary["ok_per_second"] == [1, 1]
+
+
+VOTE_PAGE = """
+<form method="post" action="/stemmingen/7/volmacht/"><input type="hidden"
+ name="csrfmiddlewaretoken" value="x"><input name="holder_email" type="email"></form>
+<form method="post" action="/stemmingen/7/stemmen/" class="vote-form">
+  <input type="hidden" name="csrfmiddlewaretoken" value="tok&amp;en">
+  <input type="hidden" name="step" value="review">
+  <input type="radio" name="choice" value="11" id="c1"><input type="radio" name="choice" value="12">
+  <button type="submit">Verder</button>
+</form>"""
+
+
+def test_the_vote_form_is_found_by_action_and_step():
+    form = find_form(VOTE_PAGE, "/stemmingen/7/stemmen/", step="review")
+    assert form.fields == {"csrfmiddlewaretoken": "tok&en", "step": "review"}
+    assert form.radios == {"choice": ["11", "12"]}
+    assert find_form(VOTE_PAGE, "/stemmingen/7/stemmen/", step="cast") is None
+
+
+def test_receipt_code():
+    html = '<p class="receipt-code" id="receipt-code">K7QM-2XHD-P9WA-ZT4N</p>'
+    assert receipt_code(html) == "K7QM-2XHD-P9WA-ZT4N"
+    assert receipt_code("<p>Er ging iets mis</p>") is None
+
+
+def test_browser_keeps_its_own_cookies():
+    browser = Browser("http://127.0.0.1:1", {"sessionid": "s1"})
+    browser.remember(
+        Response(
+            200,
+            [
+                ("set-cookie", "csrftoken=abc; Path=/; SameSite=Lax"),
+                ("set-cookie", 'messages=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0'),
+            ],
+            b"",
+        )
+    )
+    assert browser.cookies == {"sessionid": "s1", "csrftoken": "abc"}
+    headers = browser.post_headers("/stemmingen/7/")
+    assert headers["Cookie"] == "sessionid=s1; csrftoken=abc"
+    assert headers["Origin"] == "http://127.0.0.1:1"
+    assert headers["Referer"] == "http://127.0.0.1:1/stemmingen/7/"
+
+
+def test_http_client_keep_alive_chunked_and_form_posts():
+    async def scenario():
+        seen = []
+
+        async def handle(reader, writer):
+            while True:
+                try:
+                    head = await reader.readuntil(b"\r\n\r\n")
+                except asyncio.IncompleteReadError:
+                    writer.close()
+                    return
+                lines = head.decode().split("\r\n")
+                length = next(
+                    (int(x.split(":")[1]) for x in lines if x.lower().startswith("content-length")),
+                    0,
+                )
+                body = await reader.readexactly(length)
+                seen.append((lines[0], body))
+                if lines[0].startswith("POST"):
+                    writer.write(
+                        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        b"3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
+                    )
+                else:
+                    writer.write(
+                        b"HTTP/1.1 302 Found\r\nLocation: /x\r\nContent-Length: 2\r\n\r\nhi"
+                    )
+
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        async with server, Client("127.0.0.1", port, 2) as client:
+            first = await client.get("/a", {"Cookie": "sessionid=1"})
+            second = await client.post("/b", {"step": "cast", "choice": "1 2"})
+        return first, second, seen
+
+    first, second, seen = asyncio.run(scenario())
+    assert (first.status_code, first.header("location"), first.content) == (302, "/x", b"hi")
+    assert (second.status_code, second.content) == (200, b"abcde")
+    assert seen == [("GET /a HTTP/1.1", b""), ("POST /b HTTP/1.1", b"step=cast&choice=1+2")]
+
+
+def test_cpu_per_event_splits_the_machine():
+    from bench.cpu import per_event_ms
+
+    use = {"cpu_s": {"wsgi": 2.0, "proxy": 0.2}, "machine_busy_s": 3.0, "load_generator_s": 0.3}
+    assert per_event_ms(use, 1000) == {
+        "proxy": 0.2,
+        "wsgi": 2.0,
+        "load_generator": 0.3,
+        "rest_of_machine": 0.5,
+        "machine_total": 3.0,
+    }
+    assert per_event_ms(use, 0) == {}
+
+
+def test_profile_summary_by_category(tmp_path):
+    from bench.profile import summarize
+
+    (tmp_path / "1.txt").write_text(
+        "run (gunicorn/x.py:1);vote (ballots/views.py:9);cast_vote (ballots/services.py:200) 6\n"
+        "run (gunicorn/x.py:1);get_user (django/contrib/auth/__init__.py:278) 3\n"
+        "run (gunicorn/x.py:2) 1\n"
+    )
+    summary = summarize(tmp_path)
+    assert summary["samples"] == 10
+    assert summary["categories_pct"] == [
+        ["cast_vote service (ORM, commit)", 60.0],
+        ["user load (auth)", 30.0],
+        ["gunicorn", 10.0],
+    ]
+    assert ["run (gunicorn/x.py)", 100.0] in summary["inclusive_pct"]
+
+
+def test_table_renders_a_run():
+    from bench.report import table
+
+    latency = {"p50": 10.0, "p95": 20.0, "p99": 30.0, "max": 40.0}
+    record = {
+        "command": "python -m bench run --scenario all",
+        "at": "2026-11-27T10:00:00+00:00",
+        "machine": {"cpu": "AMD EPYC", "cores": 2, "memory_gb": 23.5},
+        "figures": {
+            "votes": {
+                "steps": {
+                    "flat_out": {
+                        "offered_per_s": None,
+                        "votes": 100,
+                        "votes_per_s": 520.0,
+                        "cast_ms": latency,
+                        "errors_total": 0,
+                    },
+                    "at_250": {
+                        "offered_per_s": 250,
+                        "votes": 50,
+                        "votes_per_s": 250.0,
+                        "cast_ms": latency,
+                        "errors_total": 0,
+                    },
+                }
+            }
+        },
+        "targets": targets.evaluate_all({"votes": {"steps": {"flat_out": {"votes_per_s": 520}}}}),
+        "ratios": {},
+        "checks": [{"name": "a", "ok": True, "detail": ""}],
+    }
+    text = table(record)
+    assert "| votes/s flat out | >= 500 votes/s | 520 | - | pass |" in text
+    assert "| 250 | 50 | 250 | 10 | 20 | 30 | 0 | - | - |" in text
+    assert "| flat out | 100 | 520 |" in text
+    assert "Correctness checks: 1 of 1 passed." in text
