@@ -5,6 +5,7 @@ attributes) survives: nh3 keeps only the tags and attributes listed here and saf
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import markdown as markdown_lib
 import nh3
@@ -74,7 +75,16 @@ def _clean(html: str) -> str:
 
 def render_document(text: str, *, footnotes: list[str] = (), id_prefix: str = "") -> Rendered:
     """Render Markdown; `footnotes` are appended as definitions [^1], [^2], ... and every
-    generated id gets `id_prefix`, so several documents can share one page."""
+    generated id gets `id_prefix`, so several documents can share one page.
+
+    Kept per process by its inputs: FAQ pages are read far more often than they change, and
+    rendering (a new Markdown converter with its extensions, then nh3) was the largest part of
+    a FAQ page's CPU (bench --profile). A changed text is a new key, so nothing goes stale."""
+    return _render(text, tuple(footnotes), id_prefix)
+
+
+@lru_cache(maxsize=256)
+def _render(text: str, footnotes: tuple[str, ...], id_prefix: str) -> Rendered:
     source = text
     if footnotes:
         source += "\n\n" + "\n".join(f"[^{n}]: {note}" for n, note in enumerate(footnotes, 1))

@@ -36,7 +36,9 @@ def faq_index(request):
 
 
 def question_detail(request, pk: int):
-    question = get_object_or_404(Question.objects.visible_to(request.user), pk=pk)
+    question = get_object_or_404(
+        Question.objects.visible_to(request.user).select_related("topic"), pk=pk
+    )
     papers = question.related_papers.visible_to(request.user)
     return render(
         request,
