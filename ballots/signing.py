@@ -10,6 +10,7 @@ of the chair can be appended later without invalidating the first.
 import asyncio
 import datetime
 import io
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -32,6 +33,8 @@ from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from config.env import write_private_file
 
 SIGNATURE_FIELD = "Vereniging"
 # A later, personal signature of the chair goes into a field of its own as an incremental
@@ -93,15 +96,19 @@ def _development_identity(var_dir: Path) -> SigningIdentity:
             .sign(key, hashes.SHA256())
         )
         var_dir.mkdir(parents=True, exist_ok=True)
-        key_path.write_bytes(
-            key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
+        # The certificate first, the key last: whoever sees the key finds its certificate.
+        # Two processes generating at once: the one whose certificate lands writes its key,
+        # the other waits for that key instead of writing a key that does not match.
+        if write_private_file(cert_path, cert.public_bytes(serialization.Encoding.PEM)):
+            write_private_file(
+                key_path,
+                key.private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                ),
             )
-        )
-        key_path.chmod(0o600)
-        cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        _wait_for(key_path)
     return SigningIdentity(key_path.read_bytes(), cert_path.read_bytes(), development=True)
 
 
@@ -123,6 +130,14 @@ def _p12_identity(path: str, password: str) -> SigningIdentity:
 
 
 @cache
+def _wait_for(path: Path, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{path} did not appear (another process generating it died?)")
+        time.sleep(0.05)
+
+
 def signing_identity() -> SigningIdentity:
     if settings.SIGNING_P12:
         return _p12_identity(settings.SIGNING_P12, settings.SIGNING_P12_PASSWORD)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ballots import selectors, services
@@ -71,6 +72,7 @@ def ballot_detail(request, pk: int):
 @login_required
 @require_POST
 @never_cache
+@sensitive_post_parameters()  # an error report must never carry a choice
 def vote(request, pk: int):
     """Two steps: 'review' shows the choice for confirmation, 'cast' stores it and shows the
     receipt code, once (the response is not cached and the code is stored only as a hash)."""
@@ -196,6 +198,7 @@ def revoke_proxy(request, pk: int, proxy_pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("code")
 def check_receipt(request, pk: int):
     ballot = _visible_ballot(pk)
     form = ReceiptCheckForm(request.POST or None)
@@ -309,7 +312,13 @@ def lifecycle(request, pk: int, action: str):
 def attendance(request, pk: int):
     ballot = get_object_or_404(Ballot, pk=pk)
     if request.method == "POST":
-        elector = get_object_or_404(Elector, pk=request.POST.get("elector"), ballot=ballot)
+        # A non-number was a ValueError, a 500 (found by tests/abuse): it is no such elector.
+        elector_id = request.POST.get("elector", "")
+        elector = get_object_or_404(
+            Elector,
+            pk=elector_id if elector_id.isascii() and elector_id.isdigit() else None,
+            ballot=ballot,
+        )
         try:
             services.set_presence(
                 ballot=ballot,

@@ -45,9 +45,27 @@ def secret_key(var_dir: Path) -> str:
     key_file = var_dir / "secret_key"
     if not key_file.exists():
         var_dir.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(64))
-        key_file.chmod(0o600)
+        write_private_file(key_file, secrets.token_urlsafe(64).encode())
     return key_file.read_text().strip()
+
+
+def write_private_file(path: Path, data: bytes) -> bool:
+    """Create `path` readable by its owner only, atomically: never readable by others, not even
+    for a moment, and never seen half-written by a process starting at the same time (all
+    workers of a first start generate a key). False if another process created it first:
+    its content stands."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def mailers_from_url(url: str) -> dict:

@@ -123,7 +123,7 @@ def test_redis_url_switches_channel_layer_and_cache():
         env, "s.CHANNEL_LAYERS['default']['BACKEND']", "s.CACHES['default']['BACKEND']"
     ) == [
         "channels_redis.core.RedisChannelLayer",
-        "django.core.cache.backends.redis.RedisCache",
+        "config.cache.SharedClientRedisCache",
     ]
 
 
@@ -147,3 +147,19 @@ def test_standard_library_is_not_shadowed_from_the_repository_root():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[1] == "4"
+
+
+def test_generated_secrets_are_private_and_one_per_machine(tmp_path):
+    """Keys were written, then chmod-ed (readable by others for a moment), and workers
+    starting together could each write their own."""
+    import stat
+    from concurrent.futures import ThreadPoolExecutor
+
+    from config.env import secret_key
+
+    with ThreadPoolExecutor(8) as pool:
+        keys = set(pool.map(lambda _: secret_key(tmp_path), range(8)))
+    assert len(keys) == 1
+    mode = stat.S_IMODE((tmp_path / "secret_key").stat().st_mode)
+    assert mode == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # no temporary files left

@@ -252,3 +252,23 @@ def test_quorum_and_majority_are_spelled_out():
     )
     nobody = outcome(0, 0, 2, 10, "absolute", None)
     assert majority_sentence(nobody).endswith("niet gehaald.")
+
+
+def test_development_certificate_is_generated_once_and_private(tmp_path):
+    """Several workers starting together used to be able to write a key and a certificate
+    that do not belong together; the key was readable by others until its chmod."""
+    import stat
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cryptography.hazmat.primitives import serialization
+
+    from ballots.signing import _development_identity
+
+    with ThreadPoolExecutor(4) as pool:
+        identities = list(pool.map(lambda _: _development_identity(tmp_path), range(4)))
+    assert len({(i.key_pem, i.cert_pem) for i in identities}) == 1
+    identity = identities[0]
+    key = serialization.load_pem_private_key(identity.key_pem, password=None)
+    assert key.public_key().public_numbers() == identity.certificate.public_key().public_numbers()
+    mode = stat.S_IMODE((tmp_path / "signing-dev-key.pem").stat().st_mode)
+    assert mode == 0o600
