@@ -14,6 +14,8 @@ class VoteForm(forms.Form):
         self.weight = weight
         choices = [(str(c.pk), c.label) for c in ballot.choices.all()]
         self.fields["choice"] = forms.ChoiceField(
+            # Django's message repeats the posted value (into the session, via messages).
+            error_messages={"invalid_choice": _("Kies een van de keuzes van deze stemming.")},
             label=_("Uw keuze"),
             choices=choices,
             widget=forms.RadioSelect,
@@ -71,20 +73,25 @@ def cast_choice(post, prefix: str | None = None):
 
     name = (lambda field: f"{prefix}-{field}") if prefix else (lambda field: field)
     part_prefix = name("part_")
-    try:
-        parts = {
-            int(key.removeprefix(part_prefix)): int(value)
-            for key, value in post.items()
-            if key.startswith(part_prefix) and value.strip() not in ("", "0")
-        }
-        if parts:
-            return parts
-        chosen = post.get(name("choice"), "")
-        if chosen:
-            return int(chosen)
-    except ValueError:
-        raise InvalidVote("Een keuze of stemgewicht is geen geldig getal.") from None
+    parts = {
+        _number(key.removeprefix(part_prefix)): _number(value)
+        for key, value in post.items()
+        if key.startswith(part_prefix) and value not in ("", "0")
+    }
+    if parts:
+        return parts
+    chosen = post.get(name("choice"), "")
+    if chosen:
+        return _number(chosen)
     raise InvalidVote("Kies een van de mogelijkheden.")
+
+
+def _number(text: str) -> int:
+    # Plain ASCII digits only, as the form's fields accept: int() would also take " 7", "+7"
+    # and other scripts' digits.
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
+        raise InvalidVote("Een keuze of stemgewicht is geen geldig getal.")
+    return int(text)
 
 
 class ProxyForm(forms.Form):

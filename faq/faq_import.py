@@ -6,6 +6,7 @@ A file with any problem (an index entry without answer, an unknown footnote, ...
 nothing.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -41,7 +42,9 @@ def decode_faq_file(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        # Lines end in \n, \r\n or (old Mac Excel) \r, as the reader counts them; counting
+        # \n alone named line 1 for every line of a \r file (found by tests/abuse).
+        line = len(re.findall(rb"\r\n|\r|\n", data[: exc.start])) + 1
         raise FaqImportRejected([f"regel {line}: het bestand is geen UTF-8"]) from exc
 
 
@@ -52,9 +55,18 @@ def parse_faq_file(data: bytes) -> ParsedFaq:
 def import_faq(parsed: ParsedFaq, *, topic_name: str = DEFAULT_TOPIC, dry_run: bool = False):
     """Create or update the parsed questions under `topic_name`. With `dry_run`, report what
     would change and write nothing. Raises FaqImportRejected if the file has problems."""
-    if parsed.problems:
+    limit = Question._meta.get_field("question").max_length
+    # Checked here, not left to the database: PostgreSQL refused a longer question with a
+    # DataError, and SQLite stored it regardless (found by tests/abuse).
+    too_long = [
+        f"vraag {item.label} is langer dan {limit} tekens ({len(item.question)})"
+        for item in parsed.questions
+        if len(item.question) > limit
+    ]
+    if parsed.problems or too_long:
         raise FaqImportRejected(
             [f"regel {p.line}: {p.message}" if p.line else p.message for p in parsed.problems]
+            + too_long
         )
     report = FaqImportReport()
     with transaction.atomic():

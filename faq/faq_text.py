@@ -107,14 +107,17 @@ def parse_faq_text(text: str) -> ParsedFaq:
     lines = _read_lines(text)
     if not any(line.kind == TEXT for line in lines):
         return ParsedFaq("", [], [FaqTextProblem(0, "het bestand is leeg")])
+    # NUL and other control characters are no text (PostgreSQL cannot even store NUL: the
+    # import failed with a DataError, found by tests/abuse).
+    problems = _control_characters(lines)
     _mark_page_artefacts(lines)
     definitions = _find_footnote_definitions(lines)
     index = _read_index(lines)
     if index is None:
         message = "geen inhoudsopgave gevonden: geen regel begint met een label als 'A.' of '1.'"
-        return ParsedFaq(_markdown(_pieces(lines)), [], [FaqTextProblem(0, message)])
+        return ParsedFaq(_markdown(_pieces(lines)), [], [FaqTextProblem(0, message), *problems])
 
-    problems = list(index.problems)
+    problems += index.problems
     answers = _read_answers(lines, index, problems)
     markers = _place_markers(answers, definitions, problems)
 
@@ -164,6 +167,16 @@ def _read_lines(text: str) -> list[_Line]:
         kind = TEXT if cleaned.strip() else BLANK
         lines.append(_Line(number, cleaned, "\f" in raw, kind))
     return lines
+
+
+def _control_characters(lines: list[_Line]) -> list[FaqTextProblem]:
+    problems = []
+    for line in lines:
+        found = next((c for c in line.text if c != "\t" and unicodedata.category(c) == "Cc"), None)
+        if found is not None:
+            message = f"stuurteken U+{ord(found):04X} in de tekst (geen leesbare tekst)"
+            problems.append(FaqTextProblem(line.number, message))
+    return problems
 
 
 def _mark_page_artefacts(lines: list[_Line]) -> None:

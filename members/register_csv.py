@@ -6,6 +6,8 @@ of the file it was found on. members.register_import checks the rows against the
 
 import csv
 import io
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -60,7 +62,9 @@ def decode(data: bytes) -> tuple[str | None, list[RowError]]:
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        # Lines end in \n, \r\n or (old Mac Excel) \r, as the reader counts them; counting
+        # \n alone named line 1 for every line of a \r file (found by tests/abuse).
+        line = len(re.findall(rb"\r\n|\r|\n", data[: exc.start])) + 1
         return None, [
             RowError(
                 line,
@@ -140,6 +144,12 @@ def _read_row(
     for column in ("membership_number", "name", "email", "region", "role"):
         if not values[column]:
             problems.append(f"{column} is leeg")
+    for column in COLUMNS:
+        # Control characters (NUL, BEL, ...) have no place in a register; PostgreSQL refuses
+        # NUL outright, which made the import fail with a DataError (found by tests/abuse).
+        control = next((c for c in values[column] if unicodedata.category(c) == "Cc"), None)
+        if control is not None:
+            problems.append(f"{column} bevat een stuurteken (U+{ord(control):04X})")
     for column, limit in MAX_LENGTHS.items():
         if len(values[column]) > limit:
             problems.append(f"{column} is langer dan {limit} tekens")

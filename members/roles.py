@@ -76,7 +76,6 @@ def requires_second_factor(user) -> bool:
     return user.is_staff or user.is_superuser or is_board(user) or is_ambassador(user)
 
 
-
 def has_second_factor(user) -> bool:
     """A TOTP app or a passkey; recovery codes alone are a fallback, not a factor."""
     from allauth.mfa.models import Authenticator
