@@ -1,6 +1,7 @@
-# Ledenstem: `make run` serves the demo, `make test` runs the whole suite.
-# Both install into .venv from requirements.lock first (Python >= 3.12 is found by
-# scripts/find-python; set PYTHON=/path/to/python3.12 to choose one yourself).
+# Ledenstem: `make run` serves the demo, `make test` runs the whole suite except the fault
+# tests, which `make test-faults` runs (tests/faults, ~1-2 min). They install into .venv from
+# requirements.lock first (Python >= 3.12 is found by scripts/find-python; set
+# PYTHON=/path/to/python3.12 to choose one yourself).
 
 SHELL := /bin/bash
 VENV := .venv
@@ -60,7 +61,7 @@ $(AXE_JS): tests/e2e/axe/package.json tests/e2e/axe/package-lock.json
 test: install $(AXE_JS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Fault tests (tests/faults, ~3-6 min; `make test` leaves them out): the production shape on a
+# Fault tests (tests/faults, ~1-2 min; `make test` leaves them out): the production shape on a
 # private PostgreSQL cluster and Redis server (own ports, temp dirs), a vote burst with live
 # watchers, and a uvicorn worker, a gunicorn worker, Redis and PostgreSQL killed or restarted
 # in the middle. Needs PostgreSQL's server package, redis-server and nginx; not DATABASE_URL or

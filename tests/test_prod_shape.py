@@ -477,6 +477,31 @@ def test_database_connections_stay_within_the_budget(shape):
 
 
 @only_on("postgresql")
+def test_a_worker_that_dies_is_restarted_and_the_others_keep_running(shape):
+    """serve-prod supervises like systemd's Restart=always: one process dies, only it is
+    started again (after RESTART_DELAY, 1 s); RUN_DIR/pids names the new pid."""
+    name, port = "asgi-2", shape.asgi_ports[1]
+    old = shape.children[name]
+    others = {n: pgid for n, pgid in shape.children.items() if n != name}
+    os.kill(old, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    new = old
+    while time.monotonic() < deadline:
+        pids = dict(line.split() for line in (shape.run_dir / "pids").read_text().splitlines())
+        new = int(pids[name])
+        if new != old and port_answers(port):
+            break
+        time.sleep(0.2)
+    assert new != old and port_answers(port), shape.log_tail()
+    assert shape.process.poll() is None
+    assert all(group_alive(pgid) for pgid in others.values())
+    assert f"serve-prod: {name} exited (status 137); restarting it in 1 s." in shape.log_tail()
+    shape.children[name] = new  # the SIGTERM test below must stop the new one too
+    status, _, _ = request(shape.http_port, "GET", "/healthz")
+    assert status == 200
+
+
+@only_on("postgresql")
 def test_sigterm_stops_every_process_and_frees_the_ports(shape):
     started = time.monotonic()
     shape.process.send_signal(signal.SIGTERM)
