@@ -87,8 +87,10 @@ class Client:
             lines.append(f"Content-Length: {len(body)}")
         message = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
         async with self._slots, asyncio.timeout(self.timeout):
-            # A kept-alive connection may have been closed by the server meanwhile: then the
-            # request is sent once more on a new connection (only if nothing was received).
+            # A kept-alive connection may have been closed by the server meanwhile: then a GET
+            # is sent once more on a new connection (only if nothing was received). A POST is
+            # not: the server may have acted on it (a vote counted, its answer lost), so the
+            # loss is reported as an error, as a browser would show it.
             while True:
                 reused = bool(self._idle)
                 conn = self._idle.pop() if reused else await self._connect()
@@ -97,7 +99,8 @@ class Client:
                     response, keep = await _read_response(conn.reader, method)
                 except (ConnectionError, asyncio.IncompleteReadError) as lost:
                     conn.close()
-                    if reused and getattr(lost, "partial", b"") == b"":
+                    idempotent = method in ("GET", "HEAD")
+                    if reused and idempotent and getattr(lost, "partial", b"") == b"":
                         continue
                     raise
                 except BaseException:

@@ -261,6 +261,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # run_huey adds its own handler to a "huey" logger that has none: every line twice.
+        "huey": {"handlers": ["console"], "propagate": False},
     },
 }
 

@@ -335,3 +335,41 @@ def test_table_renders_a_run():
     assert "| 250 | 50 | 250 | 10 | 20 | 30 | 0 | - | - |" in text
     assert "| flat out | 100 | 520 |" in text
     assert "Correctness checks: 1 of 1 passed." in text
+
+
+def test_http_client_resends_a_get_but_never_a_post_on_a_dropped_connection():
+    """A POST whose kept-alive connection dies before the answer may have been acted on (a
+    vote counted): sending it again made the bench report 'refused' for a counted vote."""
+
+    async def scenario():
+        requests = []
+
+        async def handle(reader, writer):
+            # Answers one request, then drops the connection without answering the next.
+            head = await reader.readuntil(b"\r\n\r\n")
+            requests.append(head.split(b"\r\n")[0])
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            await writer.drain()
+            try:
+                head = await reader.readuntil(b"\r\n\r\n")
+                requests.append(head.split(b"\r\n")[0])
+            except asyncio.IncompleteReadError:
+                pass
+            writer.close()
+
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        async with server, Client("127.0.0.1", port, 1) as client:
+            await client.get("/first")
+            again = await client.get("/second")  # dropped on the old connection: resent
+            lost = None
+            try:
+                await client.post("/vote", {"step": "cast"})
+            except (ConnectionError, asyncio.IncompleteReadError) as error:
+                lost = error
+        return again, lost, requests
+
+    again, lost, requests = asyncio.run(scenario())
+    assert again.status_code == 200
+    assert lost is not None
+    assert requests.count(b"POST /vote HTTP/1.1") == 1

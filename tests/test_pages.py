@@ -94,3 +94,25 @@ def test_security_headers_are_sent(client):
 def test_dutch_is_the_default_whatever_the_browser_asks(client):
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="nl">' in html
+
+
+def test_server_error_page_tells_a_voter_what_to_do(rf):
+    """Django's bare 'Server Error (500)' left a voter guessing whether the vote counted."""
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/stemmingen/1/stemmen/"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "misschien wel en misschien niet" in html and "a vote counts only once" in html
+
+
+def test_proxy_error_page_exists_where_nginx_looks_for_it():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    page = root / "static" / "errors" / "unavailable.html"
+    assert "een stem telt maar één keer" in page.read_text()
+    for conf in ("ledenstem.conf", "ledenstem.conf.template", "compose.conf.template"):
+        text = (root / "platform" / "nginx" / conf).read_text()
+        assert "error_page 502 503 504 /_errors/unavailable.html;" in text
+        assert "static/errors/unavailable.html" in text or "}/errors/unavailable.html" in text
