@@ -86,7 +86,11 @@ def parse_register(data: bytes) -> ParsedRegister:
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     if not first_line:
         return ParsedRegister(rows=[], errors=[RowError(1, "het bestand is leeg")])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_separator(first_line))
+    # strict: an unclosed quote at the end of the file is an error, not a field that quietly
+    # swallows the rest of the file (hypothesis found it: the row imported as if fine).
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=detect_separator(first_line), strict=True
+    )
     rows: list[RegisterRow] = []
     columns: list[str] | None = None
     try:

@@ -3,9 +3,17 @@ import shutil
 
 import pytest
 from django.core.cache import cache
+from hypothesis import settings
 
 # In CI a missing tool must fail the run, never skip tests silently (.ci/run sets this).
 STRICT = os.environ.get("LEDENSTEM_STRICT_SKIPS") == "1"
+
+# Property-based tests explore new examples on every local run; in CI (strict mode) they run a
+# fixed, reproducible set, so a red CI always means a change broke something, never a new draw.
+# A failure found locally is kept in .hypothesis/ and replayed first, and goes into a test.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if STRICT:
+    settings.load_profile("ci")
 
 
 # Tests for one database backend skip on the other with this reason prefix. CI runs the suite

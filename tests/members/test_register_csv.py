@@ -134,3 +134,15 @@ def test_file_that_is_not_utf8_is_refused_with_its_line():
 def test_empty_file_and_header_only_file_are_errors():
     assert parse_register(b"").errors[0].message == "het bestand is leeg"
     assert "geen leden" in parse_register(csv_bytes()).errors[0].message
+
+
+def test_a_quote_left_open_on_the_last_line_is_an_error():
+    """Found by hypothesis: the lenient CSV reader ended the file inside the open quote and
+    imported the row as if it were fine."""
+    data = (
+        b"membership_number,email,region,role,weight,name\n"
+        b'BAD-0,bad.a@example.nl,utrecht,member,,"open quote\n'
+    )
+    parsed = parse_register(data)
+    assert [error.line for error in parsed.errors] == [2]
+    assert "onleesbare CSV" in parsed.errors[0].message
