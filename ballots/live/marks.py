@@ -6,7 +6,8 @@ is set, so the process that holds the watchers (an ASGI worker) sees marks made 
 process (the WSGI workers that take the votes). Without Redis, or while Redis is down, marks
 stay in this process: its own watchers keep getting updates, and the hub of every process
 refreshes its watched ballots from the database until Redis is back. Redis being down never
-fails or slows a vote: after a failure the SADD is skipped for RETRY_AFTER seconds.
+fails a vote: a failed SADD (refused at once, or timed out after 0.25 s) makes the next
+RETRY_AFTER seconds of votes skip Redis, so at most one vote a second waits for it.
 """
 
 import logging
