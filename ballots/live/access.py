@@ -47,12 +47,7 @@ def decide(ballot_id: int, user, requested: str | None = None) -> Decision:
         return Decision(
             refusal=FORBIDDEN, reason="Stel eerst uw tweede factor in om mee te kijken."
         )
-    exists = (
-        Ballot.objects.filter(pk=ballot_id).exclude(status=BallotStatus.DRAFT).exists()
-        if isinstance(ballot_id, int)
-        else False
-    )
-    if not exists:
+    if not Ballot.objects.filter(pk=ballot_id).exclude(status=BallotStatus.DRAFT).exists():
         return Decision(refusal=NOT_FOUND, reason="Deze stemming bestaat niet.")
     if requested != "public" and is_board(user):
         return Decision(audience=BOARD)

@@ -105,7 +105,6 @@ class Hub:
         self.latest: dict[int, tuple[Bundle, float]] = {}  # ballot -> (bundle, received at)
         self.redis_ok = False
         self.subscribed_at = float("inf")
-        self.deliveries = 0  # frames written to sockets (the bench divides CPU by it)
         self._reads: dict[int, asyncio.Future] = {}
         self._sent: weakref.WeakKeyDictionary[Watcher, int] = weakref.WeakKeyDictionary()
         self._local_due: dict[int, float] = {}
@@ -190,7 +189,6 @@ class Hub:
         self._sent[watcher] = bundle.version
         try:
             await watcher.send_frame(bundle.frames[audience])
-            self.deliveries += 1
         except Exception:  # a socket that closed meanwhile: its disconnect removes it
             log.debug("live: send failed", exc_info=True)
 

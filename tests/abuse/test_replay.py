@@ -5,12 +5,10 @@ gets a clear "already voted" message; the ledger verifies after closing."""
 import html
 import io
 import re
-import threading
 from http.cookies import SimpleCookie
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -20,6 +18,7 @@ from ballots.verification import verify_ballot
 from tests.abuse.helpers import error_messages
 from tests.conftest import only_on
 from tests.factories import RegionFactory, choice, member, open_ballot
+from tests.threads import run_at_once
 
 
 def confirm_form(page: str) -> tuple[str, dict[str, str]]:
@@ -117,28 +116,6 @@ def test_with_vote_change_a_replay_replaces_the_vote_and_it_still_counts_once():
     assert Vote.objects.filter(ballot=ballot, withdrawn=False).count() == 1
     ballot = services.close_ballot(ballot, notify=False)
     assert ballot.final_result["turnout"]["count"] == 1 and verify_ballot(ballot).ok
-
-
-def run_at_once(functions) -> list:
-    """As tests/ballots/test_concurrency.py: start together, each thread its own connection."""
-    barrier = threading.Barrier(len(functions))
-    results: list = [None] * len(functions)
-
-    def runner(index, function):
-        try:
-            barrier.wait()
-            results[index] = function()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=(i, f)) for i, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @only_on("postgresql")

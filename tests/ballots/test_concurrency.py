@@ -1,10 +1,7 @@
 """Concurrency on PostgreSQL: double submits and votes racing the close, with real threads
 and real transactions (each thread its own connection)."""
 
-import threading
-
 import pytest
-from django.db import connections
 
 from ballots import services
 from ballots.errors import AlreadyVoted, BallotClosed
@@ -12,30 +9,9 @@ from ballots.models import Participation, PendingVote, Vote
 from ballots.verification import verify_ballot
 from tests.conftest import only_on
 from tests.factories import RegionFactory, choice, member, open_ballot
+from tests.threads import run_at_once
 
 pytestmark = [only_on("postgresql"), pytest.mark.django_db(transaction=True)]
-
-
-def run_at_once(functions) -> list:
-    """Start all functions together (behind a barrier) and collect result or exception."""
-    barrier = threading.Barrier(len(functions))
-    results: list = [None] * len(functions)
-
-    def runner(index, function):
-        try:
-            barrier.wait()
-            results[index] = function()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=(i, f)) for i, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_fifty_simultaneous_submits_by_one_elector_store_one_vote():

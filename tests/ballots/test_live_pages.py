@@ -10,29 +10,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ballots import services
+from tests.ballots.test_pages import board_client
 from tests.factories import (
     BallotFactory,
     RegionFactory,
-    add_totp,
-    board_member,
     choice,
     member,
     open_ballot,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def region():
-    return RegionFactory(code="utrecht", name="Utrecht")
-
-
-def board_client(client):
-    board = board_member()
-    add_totp(board)
-    client.force_login(board)
-    return client
 
 
 def text_of(html: str, field: str) -> str:

@@ -23,11 +23,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def region():
-    return RegionFactory(code="utrecht", name="Utrecht")
-
-
 def board_client(client):
     board = board_member()
     add_totp(board)

@@ -31,11 +31,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def region():
-    return RegionFactory(code="utrecht", name="Utrecht")
-
-
 def snapshot(ballot):
     return (
         Participation.objects.filter(ballot=ballot).count(),

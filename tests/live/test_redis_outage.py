@@ -2,8 +2,6 @@
 port of its own, so the suite's shared Redis is never touched)."""
 
 import shutil
-import socket
-import subprocess
 import time
 
 import pytest
@@ -13,60 +11,19 @@ from django.test import Client
 from ballots.live import marks
 from tests.conftest import skip_or_fail
 from tests.factories import RegionFactory, choice, member, open_ballot
+from tests.faults.services import PrivateRedis
 from tests.live.helpers import drain, next_state, watcher
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class PrivateRedis:
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.process = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process:
-            self.process.kill()
-            self.process.wait(10)
-            self.process = None
 
 
 @pytest.fixture
 def private_redis(settings):
     if not shutil.which("redis-server"):
         skip_or_fail("redis-server not installed")
-    server = PrivateRedis()
+    server = PrivateRedis()  # the fault tests' own: free port, no persistence
     server.start()
-    settings.REDIS_URL = f"redis://127.0.0.1:{server.port}/0"
+    settings.REDIS_URL = server.url
     marks._client.cache_clear()
     yield server
     server.stop()
@@ -102,7 +59,7 @@ async def test_voting_and_watching_survive_a_redis_outage(private_redis):
     await database_sync_to_async(cast)(ballot, people[0])
     assert (await drain(communicator))[-1]["turnout"]["count"] == 1
 
-    private_redis.stop()
+    private_redis.kill()
     took = await database_sync_to_async(cast)(ballot, people[1])
     assert took < 1.0, f"a vote took {took:.2f} s with Redis down"
     # Watchers of this process keep getting updates (from the database, locally).
