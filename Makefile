@@ -9,6 +9,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Where members reach `make run`: every link in its emails and signed documents (the demo's
+# too) is made from it. Set it yourself when HOST is 0.0.0.0 or a proxy is in front.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test test-faults install lint format migrate demo prod-shape serve-prod bench bench-quick clean
 
@@ -24,15 +27,16 @@ $(STAMP): requirements.lock pyproject.toml
 install: $(STAMP)
 
 migrate: install
-	$(BIN)/python manage.py migrate --noinput
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	$(BIN)/python manage.py demo
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py demo
 
 # The embedded default: SQLite in var/, in-memory channel layer, mail on the console, one
-# ASGI process serving HTTP and WebSockets, and the background worker beside it.
+# ASGI process serving HTTP and WebSockets, and the background worker beside it. DEBUG off
+# (the site's own error pages); DEBUG=1 make run shows Django's debug pages instead.
 run: demo
-	DEBUG=$${DEBUG:-1} HOST=$(HOST) PORT=$(PORT) scripts/run-dev
+	HOST=$(HOST) PORT=$(PORT) SITE_URL=$(SITE_URL) scripts/run-dev
 
 # The production shape, natively: nginx in front of gunicorn (HTTP) and uvicorn (WebSockets),
 # plus the background worker, against PostgreSQL and Redis (see platform/README.md):

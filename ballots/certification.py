@@ -7,6 +7,7 @@ certification are recorded in the ledger.
 """
 
 import hashlib
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -28,13 +29,50 @@ def _active_approvals(ballot: Ballot):
     )
 
 
-def approve_result(*, ballot: Ballot, by, notify: bool = True) -> Ballot:
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return (
+        scheme,
+        (parts.hostname or "").lower(),
+        parts.port or {"http": 80, "https": 443}.get(scheme),
+    )
+
+
+def signing_address_problem(site_url: str, request_origin: str | None) -> str | None:
+    """Why no result may be approved and signed from here (in Dutch), or None.
+
+    The document's verification link and QR code are made from SITE_URL and can never change
+    once signed. A board member who reached the site at another scheme, host or port shows
+    that SITE_URL does not name the address people use (make run on another port used to
+    sign http://127.0.0.1:8000 into every document). Without a request (commands, tests)
+    only an empty SITE_URL is refused."""
+    if not site_url:
+        return (
+            "Het webadres van de site (SITE_URL) is niet ingesteld. De verificatielink in het "
+            "proces-verbaal wordt daarvan gemaakt en verandert na ondertekening nooit meer: "
+            "laat de beheerder het eerst instellen."
+        )
+    if request_origin is None or _origin(site_url) == _origin(request_origin):
+        return None
+    return (
+        f"De verificatielink in het proces-verbaal zou naar {site_url} wijzen, maar u gebruikt "
+        f"de site via {request_origin}. Na ondertekening verandert die link nooit meer: laat de "
+        "beheerder eerst het webadres van de site (SITE_URL) goed instellen, of open de site "
+        f"via {site_url}."
+    )
+
+
+def approve_result(*, ballot: Ballot, by, notify: bool = True, origin: str | None = None) -> Ballot:
     """Record `by`'s approval; the second approval by a different board member certifies.
 
-    Locks the ballot row, so two approvals arriving together are counted one after the other
-    and the document is made exactly once."""
+    `origin` is the scheme://host[:port] the approving request came in on (the web passes it;
+    see signing_address_problem). Locks the ballot row, so two approvals arriving together
+    are counted one after the other and the document is made exactly once."""
     if not is_board(by):
         raise BallotError("Alleen bestuursleden kunnen een uitslag vaststellen.")
+    if problem := signing_address_problem(settings.SITE_URL, origin):
+        raise NotEditable(problem)
     with transaction.atomic():
         ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
         if ballot.status != BallotStatus.CLOSED:
@@ -42,6 +80,8 @@ def approve_result(*, ballot: Ballot, by, notify: bool = True) -> Ballot:
                 f"Alleen een gesloten stemming kan worden vastgesteld (status: "
                 f"{ballot.get_status_display()})."
             )
+        if not ballot.is_counted:
+            raise NotEditable("De stemmen worden nog geteld; keur de uitslag daarna goed.")
         if _active_approvals(ballot).filter(approver=by).exists():
             raise NotEditable(
                 "U heeft deze uitslag al goedgekeurd; een tweede bestuurslid moet ook goedkeuren."

@@ -89,9 +89,7 @@ def load_demo_ballots() -> int:
         _vote_all(assembly, rng, share=0.9, lean=0.6)
         services.close_ballot(assembly, notify=False)
         _certify_by_demo_board(assembly)
-    open_one, new = _ballot(
-        OPEN_BALLOT, electorate="members", secrecy="secret", result_visibility="board"
-    )
+    open_one, new = _ballot(OPEN_BALLOT, electorate="members", secrecy="secret")
     if new:
         created += 1
         services.open_ballot(open_one, notify=False)

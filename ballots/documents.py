@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from ballots.exports import roll_call
 from ballots.models import Ballot, BallotStatus, Elector, Participation
 from ballots.rules import Base, Majority, Outcome, Role, Totals, decide, format_percentage
-from ballots.tally import OTHER, result_summary, rules_of
+from ballots.tally import result_summary, rules_of
 
 TEMPLATE = "ballots/proces_verbaal.html"
 
@@ -139,6 +139,9 @@ def document_context(
         "outcome_result": summary["outcome"]["result"],
         "explanation": summary["outcome"]["explanation"],
         "regions": _region_rows(ballot, summary["regions"], labels),
+        "breakdown_by": summary.get("breakdown", {}).get("by", "region"),
+        "breakdown_note": summary.get("breakdown", {}).get("note", ""),
+        "group_minimum": settings.REPORTING_GROUP_MINIMUM,
         "roll_call": roll_call(ballot),
         "not_voted": _not_voted(ballot),
         "consultations": [_consultation(c) for c in _closed_consultations(ballot)],
@@ -290,30 +293,30 @@ def _electorate_by_region(ballot: Ballot) -> dict[str, tuple[int, int]]:
     return {row["region__name"]: (row["n"], row["w"] or 0) for row in rows}
 
 
-def _region_rows(ballot: Ballot, regions: dict, labels: list[str]) -> list[dict]:
-    """One row per region: electorate (count, weight), weight per choice, turnout.
+def _electorate_by_group(ballot: Ballot) -> dict[str, tuple[int, int]]:
+    rows = (
+        Elector.objects.filter(ballot=ballot, group__isnull=False)
+        .values("group__name")
+        .annotate(n=Count("pk"), w=Sum("weight"))
+    )
+    return {row["group__name"]: (row["n"], row["w"] or 0) for row in rows}
 
-    Secret ballots list only the regions the sealed result names; the others (small regions,
-    merged into "Overig" there, and regions without votes) share one row."""
-    electorate = _electorate_by_region(ballot)
-    named = [name for name in regions if name != OTHER or name in electorate]
-    if not ballot.is_secret:
-        named = sorted(set(named) | set(electorate))
+
+def _region_rows(ballot: Ballot, regions: dict, labels: list[str]) -> list[dict]:
+    """One row per region (named ballots) or reporting group (secret ballots, only when the
+    sealed result has a breakdown): electorate (count, weight), weight per choice, turnout."""
+    if ballot.is_secret:
+        if not regions:
+            return []
+        electorate = _electorate_by_group(ballot)
+        names = list(regions)
+    else:
+        electorate = _electorate_by_region(ballot)
+        names = sorted(set(regions) | set(electorate))
     rows = []
-    for name in named:
+    for name in names:
         count, weight = electorate.get(name, (0, 0))
         rows.append(_region_row(name, count, weight, regions.get(name, {}), labels))
-    rest = [value for name, value in electorate.items() if name not in named]
-    if rest or (OTHER in regions and OTHER not in named):
-        row = _region_row(
-            "Overige regio's",
-            sum(n for n, _w in rest),
-            sum(w for _n, w in rest),
-            regions.get(OTHER, {}),
-            labels,
-        )
-        row["merged"] = True
-        rows.append(row)
     if rows:
         totals = _region_row(
             "Totaal",
@@ -371,7 +374,7 @@ def _consultation(consultation: Ballot) -> dict:
         valid = sum(w for label, w in votes.items() if roles.get(label) in (Role.FOR, Role.AGAINST))
         rows.append(
             {
-                "name": "Overige regio's" if name == OTHER else name,
+                "name": name,
                 "votes": per_choice,
                 "cast": sum(per_choice),
                 "for_share": _share(for_weight, valid),

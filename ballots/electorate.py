@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 
-from ballots.models import Ballot, ElectorateKind
-from members.models import Mandate, Membership, MembershipStatus
+from ballots.models import Ballot, ElectorateKind, ReportingGroup
+from ballots.reporting_groups import plan_groups
+from members.models import Mandate, Membership, MembershipStatus, Region
 from members.selectors import active_member_counts, effective_weight
 
 
@@ -45,3 +47,21 @@ def summary_by_region(eligible: list[Eligible]) -> dict[int, tuple[int, int]]:
         count, weight = summary.get(elector.region_id, (0, 0))
         summary[elector.region_id] = (count + 1, weight + elector.weight)
     return summary
+
+
+def freeze_reporting_groups(ballot: Ballot, eligible: list[Eligible]) -> dict[int, ReportingGroup]:
+    """Secret ballots, at opening: the reporting groups (ballots.reporting_groups) as rows;
+    returns region id -> group. Empty (no breakdown) when fewer than two groups reach K."""
+    counts: dict[int, int] = {}
+    for elector in eligible:
+        counts[elector.region_id] = counts.get(elector.region_id, 0) + 1
+    names = dict(Region.objects.filter(pk__in=counts).values_list("pk", "name"))
+    planned = plan_groups(
+        [(pk, names[pk], n) for pk, n in counts.items()], settings.REPORTING_GROUP_MINIMUM
+    )
+    by_region: dict[int, ReportingGroup] = {}
+    for number, plan in enumerate(planned, start=1):
+        group = ReportingGroup.objects.create(ballot=ballot, number=number, name=plan.name)
+        group.regions.set(plan.region_ids)
+        by_region.update(dict.fromkeys(plan.region_ids, group))
+    return by_region

@@ -1,15 +1,58 @@
 """Results as JSON, CSV and XLSX: per choice, per region, outcome, turnout, and the roll call
-of named ballots. Never a voter's identity for a secret ballot."""
+of named ballots. Never a voter's identity for a secret ballot.
+
+Exports exist only after closing: while a ballot is open its tally may be hidden by the
+visibility rule, and a named ballot's roll call would say who voted what before the end.
+Spreadsheet cells hold text that members supplied (names from the register, choice labels),
+so every text cell is neutralised against formula injection.
+"""
 
 import csv
 import io
 import json
 
 from ballots import ledger
-from ballots.models import Ballot, Vote
+from ballots.errors import BallotError
+from ballots.models import Ballot, BallotStatus, Vote
 from ballots.tally import result_summary
 
 FORMATS = ("json", "csv", "xlsx", "pdf")
+EXPORTABLE = (BallotStatus.CLOSED, BallotStatus.CERTIFIED)
+
+
+class ExportRefused(BallotError):
+    """There is no such export (yet); the message says why."""
+
+
+class NoSignedDocument(ExportRefused):
+    pass
+
+
+def check_exportable(ballot: Ballot) -> None:
+    if ballot.status not in EXPORTABLE:
+        raise ExportRefused(
+            f"De uitslag van stemming {ballot.pk} kan pas na de sluiting worden geëxporteerd "
+            f"(status: {ballot.get_status_display()})."
+        )
+    if not ballot.is_counted:
+        raise ExportRefused(
+            f"Stemming {ballot.pk} is gesloten, maar de stemmen worden nog geteld; exporteer de "
+            "uitslag als de telling klaar is."
+        )
+
+
+# OWASP (CSV injection): a cell starting with one of these is, or becomes, a formula in Excel,
+# LibreOffice or Google Sheets; a leading newline and the full-width forms, which some
+# spreadsheet locales read as their ASCII counterparts, are treated the same way.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def spreadsheet_text(value):
+    """A text cell as a spreadsheet program shows it but never evaluates it: a single quote
+    before a dangerous first character. Numbers and empty cells are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def roll_call(ballot: Ballot) -> list[dict]:
@@ -34,6 +77,7 @@ def roll_call(ballot: Ballot) -> list[dict]:
 
 
 def export_data(ballot: Ballot) -> dict:
+    check_exportable(ballot)
     summary = ballot.final_result or result_summary(ballot)
     return {
         "ballot": ballot.pk,
@@ -49,7 +93,9 @@ def export_data(ballot: Ballot) -> dict:
             {"label": c["label"], "votes": c["votes"], "weight": c["weight"]}
             for c in summary["choices"]
         ],
+        # Named ballots per region; secret ones per reporting group, or not at all (why: note)
         "regions": summary["regions"],
+        "breakdown": summary.get("breakdown", {"by": "region", "note": ""}),
         "outcome": summary["outcome"],
         "roll_call": roll_call(ballot),
         "ledger_head": ballot.final_seal or ledger.head(ballot)[1],
@@ -73,7 +119,9 @@ def _table_rows(data: dict) -> list[list]:
         ["Keuze", "Stemmen", "Gewicht"],
     ]
     rows += [[c["label"], c["votes"], c["weight"]] for c in data["choices"]]
-    rows += [[], ["Regio", *labels]]
+    breakdown = data["breakdown"]
+    heading = "Groep van regio's" if breakdown["by"] == "group" else "Regio"
+    rows += [[], [heading, *labels]] if data["regions"] else [[], [breakdown["note"]]]
     rows += [
         [region, *[weights.get(label, 0) for label in labels]]
         for region, weights in data["regions"].items()
@@ -87,10 +135,14 @@ def _table_rows(data: dict) -> list[list]:
     return rows
 
 
+def _spreadsheet_rows(ballot: Ballot) -> list[list]:
+    return [[spreadsheet_text(cell) for cell in row] for row in _table_rows(export_data(ballot))]
+
+
 def as_csv(ballot: Ballot) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")  # Dutch Excel opens semicolon files directly
-    writer.writerows(_table_rows(export_data(ballot)))
+    writer.writerows(_spreadsheet_rows(ballot))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -100,15 +152,15 @@ def as_xlsx(ballot: Ballot) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Uitslag"
-    for row in _table_rows(export_data(ballot)):
+    for row in _spreadsheet_rows(ballot):
         sheet.append(row)
+        # openpyxl makes any string starting with "=" a formula; a text cell is a string.
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
-
-
-class NoSignedDocument(Exception):
-    pass
 
 
 def as_pdf(ballot: Ballot) -> bytes:
@@ -118,10 +170,13 @@ def as_pdf(ballot: Ballot) -> bytes:
     stored = ResultDocument.objects.filter(ballot=ballot).first()
     if stored is None:
         raise NoSignedDocument(
-            f"stemming {ballot.pk} is nog niet vastgesteld: er is geen ondertekend proces-verbaal"
+            f"Stemming {ballot.pk} is nog niet vastgesteld: er is nog geen ondertekend "
+            f"proces-verbaal."
         )
     return bytes(stored.pdf)
 
 
 def export(ballot: Ballot, fmt: str) -> bytes:
+    """Raises ExportRefused (with the reason) when the ballot has no such export."""
+    check_exportable(ballot)
     return {"json": as_json, "csv": as_csv, "xlsx": as_xlsx, "pdf": as_pdf}[fmt](ballot)

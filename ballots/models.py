@@ -2,9 +2,12 @@
 
 Secrecy lives in the shape of these tables (DESIGN.md §4): for a secret ballot, `Participation`
 says who voted and `Vote` what was voted, with no key, timestamp or shared ordering between
-them. A secret vote first lands in `PendingVote` (in the voter's transaction) and is moved to
-`Vote` by the mixer in shuffled batches (ballots.sealing), so the tally table's ids and
-transaction ids say nothing about which voter came when.
+them. A secret vote first lands in `PendingVote` (in the voter's transaction) as ciphertext
+under a key kept outside the database (ballots.vote_keys), and is moved to `Vote` once, at
+closing, in one shuffled mix (ballots.counting): the tally table's ids and transaction ids
+say nothing about which voter came when, and no batch places a vote in time. A secret vote
+carries no region, only its reporting group (at least K electors), and only when that
+breakdown may be published.
 """
 
 from django.conf import settings
@@ -122,7 +125,10 @@ class Ballot(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     reminder_sent = models.BooleanField(_("herinnering verstuurd"), default=False)
-    # Written once, at closing: the final ledger head and the tally it seals.
+    # Secret ballots: the id of the key file that encrypts pending votes (never the key).
+    vote_key_id = models.CharField(max_length=32, blank=True, editable=False)
+    # Written once, when the count after closing is done: the final ledger head and the
+    # tally it seals. A closed ballot without them is still being counted.
     final_seal = models.CharField(_("eindzegel"), max_length=64, blank=True)
     final_result = models.JSONField(_("einduitslag"), null=True, blank=True)
 
@@ -148,6 +154,26 @@ class Ballot(models.Model):
                 name="quorum_is_a_percentage",
             ),
             models.CheckConstraint(condition=Q(max_proxies_held__gte=1), name="proxies_held_min_1"),
+            # Known weights make per-choice weight totals a subset-sum puzzle with one solution
+            # (issue #12): a weighted (ambassador) ballot is always a roll call.
+            models.CheckConstraint(
+                condition=Q(secrecy="named") | Q(electorate="members"),
+                name="secret_only_unweighted",
+                violation_error_message=_(
+                    "Een stemming van ambassadeurs (gewogen) is altijd hoofdelijk: bij bekende "
+                    "gewichten verraden de totalen per keuze wie wat stemde."
+                ),
+            ),
+            # A secret ballot shows no tally before closing: two views at two moments would
+            # differ by the votes cast in between.
+            models.CheckConstraint(
+                condition=Q(secrecy="named") | Q(result_visibility="closed"),
+                name="secret_tally_only_after_closing",
+                violation_error_message=_(
+                    "Bij een geheime stemming ziet niemand een tussenstand: kies 'niemand tot "
+                    "de sluiting'."
+                ),
+            ),
         ]
         permissions = [
             ("manage_ballot", _("Stemmingen plannen, openen en sluiten")),
@@ -167,6 +193,11 @@ class Ballot(models.Model):
     @property
     def is_weighted(self) -> bool:
         return self.electorate == ElectorateKind.AMBASSADORS
+
+    @property
+    def is_counted(self) -> bool:
+        """Closed and the count after closing is done (the result may be shown)."""
+        return self.final_result is not None
 
 
 class Choice(models.Model):
@@ -195,6 +226,25 @@ class Choice(models.Model):
         return self.label
 
 
+class ReportingGroup(models.Model):
+    """Secret ballots: a set of regions with at least K electors, frozen at opening
+    (ballots.reporting_groups). The finest breakdown a secret result ever has."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="reporting_groups")
+    number = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=1000)
+    regions = models.ManyToManyField(Region, related_name="+")
+
+    class Meta:
+        ordering = ["ballot", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "number"], name="group_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Elector(models.Model):
     """One person entitled to vote in one ballot, frozen when the ballot opens."""
 
@@ -203,6 +253,9 @@ class Elector(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     weight = models.PositiveIntegerField()
     present = models.BooleanField(_("aanwezig"), default=False)
+    group = models.ForeignKey(
+        ReportingGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="electors"
+    )
 
     class Meta:
         verbose_name = _("kiezer")
@@ -239,33 +292,36 @@ class Participation(models.Model):
         return f"{self.elector} voted in {self.ballot_id}"
 
 
-class VoteColumns(models.Model):
-    """What a vote says: choice, weight, region, receipt hash. Nothing about who or when."""
+class PendingVote(models.Model):
+    """A secret vote between its casting and the count at closing: ciphertext only
+    (ballots.vote_keys), so a dump taken while voting is open links no voter to a choice."""
 
     ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="+")
-    choice = models.ForeignKey(Choice, on_delete=models.PROTECT, related_name="+")
-    weight = models.PositiveIntegerField()
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
-    receipt_hash = models.CharField(max_length=64)
+    sealed = models.BinaryField()
 
     class Meta:
-        abstract = True
-
-
-class PendingVote(VoteColumns):
-    """A secret vote between its casting and the next mix (ballots.sealing.mix_and_seal)."""
-
-    class Meta:
-        indexes = [models.Index(fields=["ballot", "choice"])]
+        indexes = [models.Index(fields=["ballot"])]
 
     def __str__(self) -> str:
         return f"pending vote in {self.ballot_id}"
 
 
-class Vote(VoteColumns):
-    """A counted vote. Secret ballots: written by the mixer, no elector. Named ballots: written
-    by the voter's transaction with the elector (the roll call is public after closing)."""
+class Vote(models.Model):
+    """A counted vote: choice, weight, receipt hash. Secret ballots: written by the count at
+    closing, no elector, no region, a reporting group only when the breakdown is published.
+    Named ballots: written by the voter's transaction with the elector and region (the roll
+    call is public after closing)."""
 
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="+")
+    choice = models.ForeignKey(Choice, on_delete=models.PROTECT, related_name="+")
+    weight = models.PositiveIntegerField()
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    group = models.ForeignKey(
+        ReportingGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    receipt_hash = models.CharField(max_length=64)
     elector = models.ForeignKey(
         Elector, null=True, blank=True, on_delete=models.PROTECT, related_name="votes"
     )

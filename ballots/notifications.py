@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from ballots.models import Ballot, Elector, Participation
 from members.roles import BOARD_GROUP_NAME
@@ -16,9 +17,12 @@ from members.roles import BOARD_GROUP_NAME
 def _send(template: str, context: dict, recipients: list[str]) -> int:
     if not recipients:
         return 0
-    subject = render_to_string(f"ballots/email/{template}_subject.txt", context).strip()
-    text = render_to_string(f"ballots/email/{template}.txt", context)
-    html = render_to_string(f"ballots/email/{template}.html", context)
+    # In Dutch whoever's request sends it: a board member browsing in English opened the
+    # ballot, and the dates came out as "Wednesday 2 December" in a Dutch email.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"ballots/email/{template}_subject.txt", context).strip()
+        text = render_to_string(f"ballots/email/{template}.txt", context)
+        html = render_to_string(f"ballots/email/{template}.html", context)
     messages = []
     for address in recipients:  # one message each: electors never see each other's address
         message = EmailMultiAlternatives(subject=subject, body=text, to=[address])

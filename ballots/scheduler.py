@@ -1,6 +1,7 @@
 """What the clock does to ballots: open the due ones, close the due ones, remind electors,
-seal votes. Plain functions of `now`, called every minute by the worker (ballots.tasks) and
-at the exact opening and closing times scheduled when a ballot is planned.
+seal votes, finish interrupted counts. Plain functions of `now`, called every minute by the
+worker (ballots.tasks) and at the exact opening and closing times scheduled when a ballot is
+planned.
 
 Votes never wait for this: cast_vote checks the clock itself, so a vote after closes_at is
 refused even before the worker has flipped the status.
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 
 from ballots import notifications
+from ballots.counting import count_unfinished
 from ballots.errors import BallotError
 from ballots.models import Ballot, BallotStatus
 from ballots.sealing import seal_open_ballots
@@ -65,4 +67,5 @@ def tick(now: datetime.datetime) -> dict:
         "closed": close_due(now),
         "reminded": send_reminders(now),
         "sealed": seal_open_ballots(),
+        "counted": count_unfinished(),
     }

@@ -48,6 +48,8 @@ def may_see_tally(ballot: Ballot, user) -> bool:
     """The tally (not just turnout): the same rule as the live view (ballots.live.access)."""
     from ballots.live.access import BOARD, MEMBER, tally_visible
 
+    if ballot.status == BallotStatus.CLOSED and not ballot.is_counted:
+        return False  # mid-count the Vote table holds part of the votes: not a result
     audience = BOARD if is_board(user) else MEMBER
     return tally_visible(ballot.status, ballot.result_visibility, audience)
 
@@ -70,15 +72,27 @@ def proxies_of(ballot: Ballot, elector: Elector | None) -> dict:
 
 def consultation_for_region(ballot: Ballot, region_id: int) -> list[dict]:
     """For an ambassador: how their region voted in the member consultation(s) advising this
-    ballot (closed ones only; small regions are merged for secret ballots)."""
-    from ballots.tally import tally
+    ballot (counted ones only). A secret consultation has no result per region: the row is
+    the reporting group the region belongs to, if that breakdown was published."""
+    from ballots.models import ReportingGroup
     from members.models import Region
 
     region_name = Region.objects.filter(pk=region_id).values_list("name", flat=True).first()
     results = []
     for consultation in ballot.consultations.filter(
-        status__in=[BallotStatus.CLOSED, BallotStatus.CERTIFIED]
+        status__in=[BallotStatus.CLOSED, BallotStatus.CERTIFIED], final_result__isnull=False
     ):
-        regions = tally(consultation).regions
-        results.append({"ballot": consultation, "region": regions.get(region_name)})
+        regions = consultation.final_result.get("regions", {})
+        name = region_name
+        if consultation.is_secret:
+            group = ReportingGroup.objects.filter(ballot=consultation, regions=region_id).first()
+            name = group.name if group else None
+        results.append(
+            {
+                "ballot": consultation,
+                "region": regions.get(name),
+                "group": name != region_name,
+                "group_name": name,
+            }
+        )
     return results

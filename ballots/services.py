@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ballots import ledger, notifications
-from ballots.electorate import eligible_electors
+from ballots import ledger, notifications, vote_keys
+from ballots.electorate import eligible_electors, freeze_reporting_groups
 from ballots.errors import (
     AlreadyVoted,
     BallotClosed,
@@ -105,12 +105,32 @@ def open_ballot(ballot: Ballot, *, by=None, notify: bool = True) -> Ballot:
         eligible = eligible_electors(ballot)
         if not eligible:
             raise NotEditable("Er zijn geen kiesgerechtigden voor deze stemming.")
+        if ballot.is_secret and ballot.is_weighted:
+            # Also enforced by a constraint; said here in words for whoever opens it.
+            raise NotEditable(
+                "Een gewogen stemming (ambassadeurs) kan niet geheim zijn: bij bekende "
+                "gewichten verraden de totalen per keuze wie wat stemde. Kies hoofdelijk."
+            )
+        groups = freeze_reporting_groups(ballot, eligible) if ballot.is_secret else {}
         Elector.objects.bulk_create(
-            Elector(ballot=ballot, user_id=e.user_id, region_id=e.region_id, weight=e.weight)
-            for e in eligible
+            (
+                Elector(
+                    ballot=ballot,
+                    user_id=e.user_id,
+                    region_id=e.region_id,
+                    weight=e.weight,
+                    group=groups.get(e.region_id),
+                )
+                for e in eligible
+            ),
+            batch_size=2000,
         )
         ballot.status = BallotStatus.OPEN
-        ballot.save(update_fields=["status", "opens_at"])
+        update = ["status", "opens_at"]
+        if ballot.is_secret:
+            ballot.vote_key_id = vote_keys.create_key()
+            update.append("vote_key_id")
+        ballot.save(update_fields=update)
         ledger.record(
             ballot,
             "opened",
@@ -121,6 +141,10 @@ def open_ballot(ballot: Ballot, *, by=None, notify: bool = True) -> Ballot:
                 "electors": len(eligible),
                 "weight": sum(e.weight for e in eligible),
                 "choices": [[c.pk, c.label, c.role] for c in ballot.choices.all()],
+                "reporting_groups": [
+                    {"number": g.number, "name": g.name, "electors": n}
+                    for g, n in _group_sizes(groups, eligible)
+                ],
             },
         )
         live.announce(ballot.pk)
@@ -129,13 +153,20 @@ def open_ballot(ballot: Ballot, *, by=None, notify: bool = True) -> Ballot:
     return ballot
 
 
-def close_ballot(ballot: Ballot, *, by=None, notify: bool = True) -> Ballot:
-    """Open -> closed. Takes the vote gate exclusively: votes already in flight finish (and
-    are counted), later ones see the ballot closed. Then mixes and seals every remaining
-    vote and records the final tally and seal."""
-    from ballots.sealing import mix_and_seal
-    from ballots.tally import result_summary
+def _group_sizes(groups: dict, eligible) -> list:
+    sizes: dict[int, int] = {}
+    for elector in eligible:
+        if elector.region_id in groups:
+            number = groups[elector.region_id].number
+            sizes[number] = sizes.get(number, 0) + 1
+    unique = {g.number: g for g in groups.values()}
+    return [(unique[n], sizes[n]) for n in sorted(unique)]
 
+
+def stop_voting(ballot: Ballot, *, by=None) -> Ballot:
+    """Open -> closed, in milliseconds whatever the number of votes: takes the vote gate
+    exclusively (votes in flight finish and are counted, later ones see the ballot closed),
+    flips the status and records the closing. Counting is `ballots.counting.count`."""
     with transaction.atomic():
         closing_gate(ballot.pk)
         ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
@@ -149,15 +180,22 @@ def close_ballot(ballot: Ballot, *, by=None, notify: bool = True) -> Ballot:
             ballot.closes_at = now  # "close now"
         ballot.status = BallotStatus.CLOSED
         ballot.save(update_fields=["status", "closes_at"])
-        mix_and_seal(ballot, final=True)
-        summary = result_summary(ballot)
-        ledger.record(ballot, "closed", {**_who(by), "at": now.isoformat(), "result": summary})
-        ballot.final_result = summary
-        ballot.final_seal = ledger.head(ballot)[1]
-        ballot.save(update_fields=["final_result", "final_seal"])
+        turnout = Participation.objects.filter(ballot=ballot).count()
+        ledger.record(ballot, "closed", {**_who(by), "at": now.isoformat(), "voted": turnout})
         live.announce(ballot.pk)
-        if notify:
-            transaction.on_commit(lambda: notifications.ballot_closed(ballot.pk))
+    return ballot
+
+
+def close_ballot(ballot: Ballot, *, by=None, notify: bool = True) -> Ballot:
+    """Stop voting (at once, under the gate), then count: the one mix of a secret ballot and
+    the final seal, in bounded batches outside the gate, and the result in the ledger. The
+    worker finishes a count that was interrupted (ballots.scheduler)."""
+    from ballots.counting import count
+
+    ballot = stop_voting(ballot, by=by)
+    ballot = count(ballot)
+    if notify:
+        transaction.on_commit(lambda: notifications.ballot_closed(ballot.pk))
     return ballot
 
 
@@ -218,7 +256,8 @@ def cast_vote(*, ballot_id: int, user, choice, on_behalf_of=None) -> Receipt:
     closing time has not passed; the voter is an elector (and present, if required); a proxy
     exists, is unrevoked and unused. The unique (ballot, elector) constraint on Participation
     makes a second vote fail even when 50 arrive at once. Secret ballots store the vote in
-    PendingVote, apart from the Participation; named ballots store it with the elector.
+    PendingVote (encrypted, apart from the Participation); named ballots store it with the
+    elector.
     """
     if not 0 < ballot_id < 2**31:
         # The gate's advisory lock key is an int4: a larger id (any <int:pk> from a URL) was a
@@ -269,16 +308,18 @@ def cast_vote(*, ballot_id: int, user, choice, on_behalf_of=None) -> Receipt:
         code = new_receipt_code()
         digest = receipt_hash(ballot.pk, code)
         if ballot.is_secret:
-            PendingVote.objects.bulk_create(
-                PendingVote(
-                    ballot=ballot,
-                    choice=c,
-                    weight=w,
-                    region_id=elector.region_id,
-                    receipt_hash=digest,
-                )
-                for c, w in parts
+            # One row per vote, ciphertext only: choice, weight, receipt and reporting group
+            # are readable only with the ballot's key file (ballots.vote_keys).
+            sealed = vote_keys.seal(
+                _vote_key(ballot),
+                ballot.pk,
+                {
+                    "parts": [[c.pk, w] for c, w in parts],
+                    "receipt": digest,
+                    "group": elector.group_id,
+                },
             )
+            PendingVote.objects.create(ballot=ballot, sealed=sealed)
         else:
             if replaced:
                 Vote.objects.filter(ballot=ballot, elector=elector, withdrawn=False).update(
@@ -303,6 +344,19 @@ def cast_vote(*, ballot_id: int, user, choice, on_behalf_of=None) -> Receipt:
     return Receipt(
         ballot_id=ballot.pk, code=code, by_proxy=proxy is not None, question=ballot.question
     )
+
+
+def _vote_key(ballot: Ballot) -> str:
+    """The ballot's key id; made here for an open secret ballot that has none (one opened
+    before keys existed), under the ballot's row lock so concurrent votes share one key."""
+    if ballot.vote_key_id:
+        return ballot.vote_key_id
+    locked = Ballot.objects.select_for_update().only("vote_key_id").get(pk=ballot.pk)
+    if not locked.vote_key_id:
+        locked.vote_key_id = vote_keys.create_key()
+        Ballot.objects.filter(pk=ballot.pk).update(vote_key_id=locked.vote_key_id)
+    ballot.vote_key_id = locked.vote_key_id
+    return ballot.vote_key_id
 
 
 def _record_participation(ballot: Ballot, elector: Elector, *, cast_by) -> bool:

@@ -1,24 +1,25 @@
-"""Counting: per choice, per region, turnout, and the outcome by ballots.rules.
+"""Counting: per choice, per region (named) or reporting group (secret), turnout, outcome.
 
 Counts are aggregate queries over the indexed vote tables (no counter row is updated on the
-vote path). Only `Vote` rows count: a secret vote waiting in PendingVote joins the tally when
-the mixer moves it (in shuffled batches of at least MIN_MIX_BATCH while the ballot is open;
-all of them at closing, before the result is recorded). Counting pending votes would show
-each vote the moment it is cast, which a secret ballot must not.
+vote path). Only `Vote` rows count. A secret ballot has none until the count after closing
+(ballots.counting): its pending votes are ciphertext, so there is no interim tally to show.
+
+Breakdown: named ballots per region (the roll call is public anyway). Secret ballots never
+per region, only per reporting group frozen at opening (ballots.reporting_groups), and only
+when every group also has at least K voters (`secret_breakdown`); otherwise none at all.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from django.conf import settings
 from django.db.models import Count, Sum
 
-from ballots.models import Ballot, Elector, Participation, Vote
+from ballots.models import Ballot, Elector, Participation, ReportingGroup, Vote
+from ballots.reporting_groups import breakdown_allowed
 from ballots.rules import Outcome, Role, Rules, Totals, decide
 from members.models import Region
-
-SMALL_REGION = 5  # secret ballots: regions with fewer votes are merged into "overig"
-OTHER = "Overig"
 
 
 @dataclass
@@ -37,45 +38,68 @@ class BallotTally:
     electorate_weight: int
     turnout_count: int
     turnout_weight: int
-    # region name -> choice label -> weight; secret ballots merge small regions into "Overig"
+    # region (named) or reporting group (secret) name -> choice label -> weight
     regions: dict[str, dict[str, int]] = field(default_factory=dict)
+    # what `regions` is broken down by: "region", "group" or "" (no breakdown), and why not
+    breakdown: str = ""
+    breakdown_note: str = ""
 
     def weight_of(self, role: str) -> int:
         return sum(c.weight for c in self.choices if c.role == role)
 
 
-def _rows(ballot: Ballot):
-    return (
-        Vote.objects.filter(ballot=ballot, withdrawn=False)
-        .values("choice_id", "region_id")
-        .annotate(votes=Count("pk"), weight=Sum("weight"))
+def secret_breakdown(ballot: Ballot) -> tuple[bool, str]:
+    """May the per-group tally of this secret ballot be published? Decided from the frozen
+    groups and who voted (public facts), so the count and every later reader agree."""
+    voters = dict(
+        Participation.objects.filter(ballot=ballot, elector__group__isnull=False)
+        .values_list("elector__group_id")
+        .annotate(n=Count("pk"))
     )
+    groups = list(ReportingGroup.objects.filter(ballot=ballot).values_list("pk", flat=True))
+    minimum = settings.REPORTING_GROUP_MINIMUM
+    return breakdown_allowed([voters.get(pk, 0) for pk in groups], minimum)
+
+
+def _breakdown_names(ballot: Ballot, keys: set) -> dict:
+    if ballot.is_secret:
+        return dict(ReportingGroup.objects.filter(pk__in=keys).values_list("pk", "name"))
+    return dict(Region.objects.filter(pk__in=keys).values_list("pk", "name"))
 
 
 def tally(ballot: Ballot) -> BallotTally:
     choices = {c.pk: ChoiceTotal(c.pk, c.label, c.role) for c in ballot.choices.all()}
-    per_region: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    votes_per_region: dict[int, int] = defaultdict(int)
-    for row in _rows(ballot):
+    key = "group_id" if ballot.is_secret else "region_id"
+    per_key: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    rows = (
+        Vote.objects.filter(ballot=ballot, withdrawn=False)
+        .values("choice_id", key)
+        .annotate(votes=Count("pk"), weight=Sum("weight"))
+    )
+    for row in rows:
         total = choices[row["choice_id"]]
         total.votes += row["votes"]
         total.weight += row["weight"]
-        per_region[row["region_id"]][row["choice_id"]] += row["weight"]
-        votes_per_region[row["region_id"]] += row["votes"]
+        if row[key] is not None:
+            per_key[row[key]][row["choice_id"]] += row["weight"]
     electorate = Elector.objects.filter(ballot=ballot).aggregate(n=Count("pk"), w=Sum("weight"))
     turnout = Participation.objects.filter(ballot=ballot).aggregate(
         n=Count("pk"), w=Sum("elector__weight")
     )
-    names = dict(Region.objects.filter(pk__in=per_region).values_list("pk", "name"))
-    regions: dict[str, dict[str, int]] = {}
-    for region_id in sorted(per_region, key=lambda pk: names[pk]):
-        small = ballot.is_secret and votes_per_region[region_id] < SMALL_REGION
-        name = OTHER if small else names[region_id]
-        bucket = regions.setdefault(name, {c.label: 0 for c in choices.values()})
-        for choice_id, weight in per_region[region_id].items():
-            bucket[choices[choice_id].label] += weight
-    if OTHER in regions:
-        regions[OTHER] = regions.pop(OTHER)  # "Overig" last
+    names = _breakdown_names(ballot, set(per_key))
+    regions = {
+        names[pk]: {c.label: per_key[pk].get(c.choice_id, 0) for c in choices.values()}
+        for pk in sorted(per_key, key=lambda pk: names[pk])
+    }
+    if not ballot.is_secret:
+        breakdown, note = "region", ""
+    elif regions:
+        breakdown, note = "group", ""
+    else:
+        allowed, note = secret_breakdown(ballot)
+        breakdown = ""
+        if allowed:  # nothing counted yet (an open ballot): no figures either
+            note = "De uitslag per groep volgt na de telling."
     return BallotTally(
         choices=list(choices.values()),
         electorate_count=electorate["n"] or 0,
@@ -83,6 +107,8 @@ def tally(ballot: Ballot) -> BallotTally:
         turnout_count=turnout["n"] or 0,
         turnout_weight=turnout["w"] or 0,
         regions=regions,
+        breakdown=breakdown,
+        breakdown_note=note,
     )
 
 
@@ -113,5 +139,6 @@ def result_summary(ballot: Ballot) -> dict:
             for c in counted.choices
         ],
         "regions": counted.regions,
+        "breakdown": {"by": counted.breakdown, "note": counted.breakdown_note},
         "outcome": {"result": str(decided.result), "explanation": decided.explanation},
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ballots import views, views_live, views_results
+from ballots import views, views_exports, views_live, views_results
 
 app_name = "ballots"
 
@@ -19,7 +19,7 @@ urlpatterns = [
     path("<int:pk>/aanwezigheid/", views.attendance, name="attendance"),
     path("<int:pk>/aanwezigheid/qr/", views.checkin_display, name="checkin_display"),
     path("<int:pk>/inchecken/<str:token>/", views.checkin, name="checkin"),
-    path("<int:pk>/export.<str:fmt>", views.download, name="download"),
+    path("<int:pk>/export.<str:fmt>", views_exports.download, name="download"),
     path("<int:pk>/vaststellen/", views_results.approve, name="approve"),
     path("<int:pk>/proces-verbaal.pdf", views_results.document, name="document"),
     path("controleren/", views_results.verify, name="verify"),

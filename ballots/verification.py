@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ballots.ledger import verify_chain
 from ballots.models import Ballot, BallotStatus, LedgerEntry, PendingVote, Vote
+from ballots.sealing import vote_payload
 from ballots.tally import tally
 
 
@@ -55,15 +56,11 @@ def verify_ballot(ballot: Ballot) -> Verification:
         if row is None:
             report.problems.append(f"entry #{entry.seq} (vote): its vote row is missing")
             continue
-        stored = {
-            "choice": row.choice_id,
-            "weight": row.weight,
-            "region": row.region_id,
-            "receipt": row.receipt_hash,
-        }
-        recorded = {key: entry.payload.get(key) for key in stored}
+        stored = vote_payload(row)
+        recorded = entry.payload
         if stored != recorded:
-            changed = ", ".join(k for k in stored if stored[k] != recorded[k])
+            keys = stored.keys() | recorded.keys()
+            changed = ", ".join(sorted(k for k in keys if stored.get(k) != recorded.get(k)))
             report.problems.append(f"entry #{entry.seq} (vote): the vote row differs ({changed})")
     for row in rows.values():
         report.problems.append(
@@ -71,6 +68,8 @@ def verify_ballot(ballot: Ballot) -> Verification:
         )
     unsealed = Vote.objects.filter(ballot=ballot, withdrawn=False, ledger_entry__isnull=True)
     closed = ballot.status in (BallotStatus.CLOSED, BallotStatus.CERTIFIED)
+    if closed and not ballot.is_counted:
+        report.problems.append("the ballot is closed but its count has not finished yet")
     if closed:
         for row in unsealed:
             report.problems.append(f"vote row {row.pk} is counted but not in the ledger")
@@ -92,9 +91,12 @@ def verify_ballot(ballot: Ballot) -> Verification:
 
 
 def _check_closing(ballot, entries, recount, report) -> None:
-    closing = [e for e in entries if e.kind == "closed"]
-    if not closing:
+    if not any(e.kind == "closed" for e in entries):
         report.problems.append("the ledger has no closing entry")
+        return
+    closing = [e for e in entries if e.kind == "counted"]
+    if not closing:
+        report.problems.append("the ledger has no result entry (counted)")
         return
     recorded = closing[-1].payload["result"]
     recorded_weights = {c["label"]: c["weight"] for c in recorded["choices"]}
@@ -103,10 +105,10 @@ def _check_closing(ballot, entries, recount, report) -> None:
     for label, weight in recorded_weights.items():
         if recounted.get(label, 0) != weight:
             report.problems.append(
-                f"entry #{closing[-1].seq} (closed): {label} recorded {weight}, "
+                f"entry #{closing[-1].seq} (counted): {label} recorded {weight}, "
                 f"recount {recounted.get(label, 0)}"
             )
     if ballot.final_result != recorded:
-        report.problems.append("the ballot's stored result differs from the closing entry")
+        report.problems.append("the ballot's stored result differs from the result entry")
     if ballot.final_seal != closing[-1].hash:
-        report.problems.append("the ballot's final seal is not the closing entry's hash")
+        report.problems.append("the ballot's final seal is not the result entry's hash")

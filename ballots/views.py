@@ -1,9 +1,10 @@
 """Ballot pages: thin views over ballots.services (writes) and ballots.selectors (reads)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -16,7 +17,7 @@ from ballots import selectors, services
 from ballots.checkin import TOKEN_MAX_AGE, checkin_token, qr_svg, token_is_valid
 from ballots.electorate import eligible_electors, summary_by_region
 from ballots.errors import BallotError
-from ballots.exports import FORMATS, NoSignedDocument, export, roll_call
+from ballots.exports import FORMATS, roll_call
 from ballots.forms import ProxyForm, ReceiptCheckForm, VoteForm, cast_choice
 from ballots.models import Ballot, BallotStatus, Elector, Proxy, Vote
 from ballots.receipts import receipt_hash
@@ -59,12 +60,16 @@ def ballot_detail(request, pk: int):
         ],
         "form": VoteForm(ballot=ballot, weight=elector.weight) if elector else None,
         "proxy_form": ProxyForm(),
+        # Only what this member may read: a draft linked to the ballot showed its title here.
+        "read_first_papers": ballot.read_first_papers.visible_to(request.user),
+        "read_first_questions": ballot.read_first_questions.visible_to(request.user),
         "consultations": (
             selectors.consultation_for_region(ballot, elector.region_id)
             if elector and ballot.is_weighted
             else []
         ),
         "live": live_context(ballot, request.user),
+        "group_minimum": settings.REPORTING_GROUP_MINIMUM,
     }
     return render(request, "ballots/detail.html", context)
 
@@ -164,12 +169,17 @@ def grant_proxy(request, pk: int):
     ballot = _visible_ballot(pk)
     form = ProxyForm(request.POST)
     if form.is_valid():
+        # Looked up among this ballot's electors only (issue #13): an address without an
+        # account and one outside the electorate both give None, which grant_proxy refuses
+        # with its one message at the same point of its checks, so the answer never tells
+        # who has an account, nor names anyone but an elector.
+        electorate = Elector.objects.filter(ballot=ballot).values("user")
         holder = (
-            get_user_model().objects.filter(email__iexact=form.cleaned_data["holder_email"]).first()
+            get_user_model()
+            .objects.filter(email__iexact=form.cleaned_data["holder_email"], pk__in=electorate)
+            .first()
         )
         try:
-            if holder is None:
-                raise BallotError(_("Er is geen kiezer met dit e-mailadres bij deze stemming."))
             services.grant_proxy(ballot=ballot, grantor_user=request.user, holder_user=holder)
         except BallotError as refused:
             messages.error(request, str(refused))
@@ -237,6 +247,8 @@ def results(request, pk: int):
             if show_tally and ballot.status != BallotStatus.OPEN
             else [],
             "closed": ballot.status in (BallotStatus.CLOSED, BallotStatus.CERTIFIED),
+            "counting": ballot.status == BallotStatus.CLOSED and not ballot.is_counted,
+            "group_minimum": settings.REPORTING_GROUP_MINIMUM,
         },
     )
 
@@ -341,9 +353,9 @@ def attendance(request, pk: int):
 def checkin_display(request, pk: int):
     """The projector page: a QR code that electors in the hall scan to check in."""
     ballot = get_object_or_404(Ballot, pk=pk, attendance_required=True)
-    url = request.build_absolute_uri(
-        reverse("ballots:checkin", args=[ballot.pk, checkin_token(ballot.pk)])
-    )
+    # The public address, not the request's host: the beamer laptop may reach the site by
+    # another name than the phones in the hall (issue #16, one setting for every link).
+    url = settings.SITE_URL + reverse("ballots:checkin", args=[ballot.pk, checkin_token(ballot.pk)])
     return render(
         request,
         "ballots/checkin_display.html",
@@ -372,22 +384,3 @@ def checkin(request, pk: int, token: str):
     return render(
         request, "ballots/checkin.html", {"ballot": ballot, "valid": valid, "elector": elector}
     )
-
-
-@permission_required("ballots.export_results")
-def download(request, pk: int, fmt: str):
-    ballot = get_object_or_404(Ballot, pk=pk)
-    if fmt not in FORMATS:
-        raise Http404
-    content_types = {
-        "json": "application/json",
-        "csv": "text/csv; charset=utf-8",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    }
-    try:
-        data = export(ballot, fmt)
-    except NoSignedDocument:
-        raise Http404 from None
-    response = HttpResponse(data, content_type=content_types[fmt])
-    response["Content-Disposition"] = f'attachment; filename="stemming-{ballot.pk}.{fmt}"'
-    return response

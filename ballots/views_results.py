@@ -3,6 +3,7 @@
 import time
 
 from allauth.core.ratelimit import consume_or_429
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -37,6 +38,12 @@ def _fresh_second_factor(request) -> bool:
     )
 
 
+def _origin_of(request) -> str:
+    """The scheme://host[:port] this request reached the site at (behind the proxy: as the
+    member's browser saw it, from X-Forwarded-Proto and Host)."""
+    return f"{request.scheme}://{request.get_host()}"
+
+
 @permission_required(MANAGE)
 @require_http_methods(["GET", "POST"])
 def approve(request, pk: int):
@@ -53,7 +60,9 @@ def approve(request, pk: int):
                 certification.withdraw_approval(ballot=ballot, by=request.user)
                 messages.success(request, _("Uw goedkeuring is ingetrokken."))
             else:
-                ballot = certification.approve_result(ballot=ballot, by=request.user)
+                ballot = certification.approve_result(
+                    ballot=ballot, by=request.user, origin=_origin_of(request)
+                )
                 ballot.refresh_from_db()
                 if ballot.status == BallotStatus.CERTIFIED:
                     messages.success(
@@ -76,6 +85,9 @@ def approve(request, pk: int):
             "approvals": approvals,
             "mine": approvals.filter(approver=request.user).exists(),
             "fresh": _fresh_second_factor(request),
+            "address_problem": certification.signing_address_problem(
+                settings.SITE_URL, _origin_of(request)
+            ),
         },
     )
 

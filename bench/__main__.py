@@ -1,4 +1,4 @@
-"""python -m bench run --scenario {votes,live,pdf,faq,baseline,all} [--quick]
+"""python -m bench run --scenario {votes,live,pdf,faq,baseline,close,all} [--quick]
 python -m bench table [RESULT.json]
 
 `run` starts the production shape (scripts/serve-prod) on free ports with a fresh PostgreSQL
@@ -6,7 +6,9 @@ database and a Redis database of its own, drives it over HTTP and WebSockets on 
 checks correctness, stops everything and writes JSON (+ the README table and a chart for
 `all`) to bench/results/ (bench/results/quick/ for --quick). Exit 1 if a correctness check
 failed, 2 if the run could not be made. `pdf` runs in this process on a throwaway embedded
-database. `table` prints the performance table of a result file (default: the newest full
+database; `close` (closing a secret ballot of 1,000 / 13,000 / 100,000 electors) in this
+process on a throwaway PostgreSQL database. `table` prints the performance table of a result
+file (default: the newest full
 `all` run). See bench/README.md.
 """
 
@@ -24,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-SCENARIOS = ("votes", "live", "pdf", "faq", "baseline", "all")
+SCENARIOS = ("votes", "live", "pdf", "faq", "baseline", "close", "all")
 ORIGINAL_ENV = dict(os.environ)  # before a run adds the servers' settings to it
 
 
@@ -93,7 +95,9 @@ def _run(args) -> int:
     started = time.monotonic()
     at = datetime.datetime.now(datetime.UTC)
     wanted = (
-        {"baseline", "faq", "votes", "live", "pdf"} if args.scenario == "all" else {args.scenario}
+        {"baseline", "faq", "votes", "live", "pdf", "close"}
+        if args.scenario == "all"
+        else {args.scenario}
     )
     record = {
         "scenario": args.scenario,
@@ -107,12 +111,14 @@ def _run(args) -> int:
     }
     if args.scenario == "pdf":
         return _pdf_only(args, record)
+    if args.scenario == "close":
+        return _close_only(args, record)
     from bench import runner
 
     plan = _plan(args)
     record["parameters"] = {"scenarios": sorted(wanted)}
     try:
-        served = runner.run(wanted - {"pdf"}, plan, _log)
+        served = runner.run(wanted - {"pdf", "close"}, plan, _log)
     except Exception as failed:
         import traceback
 
@@ -126,6 +132,22 @@ def _run(args) -> int:
     if "pdf" in wanted:
         _log("pdf: render + sign in a separate process")
         record["figures"]["pdf"] = _pdf_subprocess(args.quick)
+    if "close" in wanted:
+        _log("close: a secret ballot closed and counted, in a separate process")
+        record["figures"]["close"] = _scenario_subprocess("close", args.quick)
+        for size, figures in record["figures"]["close"].get("sizes", {}).items():
+            checks = figures["checks"]
+            record["checks"].append(
+                {
+                    "name": f"close {size}: ledger verifies, counted == cast",
+                    "ok": bool(checks["ledger_verifies"] and checks["counted_equals_cast"]),
+                    "detail": checks,
+                }
+            )
+        if "error" in record["figures"]["close"]:
+            record["checks"].append(
+                {"name": "close scenario ran", "ok": False, "detail": record["figures"]["close"]}
+            )
     record["targets"] = targets.evaluate_all(record["figures"])
     record["ratios"] = targets.ratios(record["figures"])
     record["ok"] = all(c["ok"] for c in record["checks"])
@@ -153,17 +175,24 @@ def _run(args) -> int:
 
 
 def _pdf_subprocess(quick: bool) -> dict:
-    with tempfile.TemporaryDirectory(prefix="ledenstem-bench-pdf-") as tmp:
-        out = Path(tmp) / "pdf.json"
-        command = [sys.executable, "-m", "bench", "run", "--scenario", "pdf", "--output", str(out)]
+    return _scenario_subprocess("pdf", quick)
+
+
+def _scenario_subprocess(scenario: str, quick: bool) -> dict:
+    with tempfile.TemporaryDirectory(prefix=f"ledenstem-bench-{scenario}-") as tmp:
+        out = Path(tmp) / f"{scenario}.json"
+        command = [sys.executable, "-m", "bench", "run", "--scenario", scenario]
+        command += ["--output", str(out)]
         env = {k: v for k, v in ORIGINAL_ENV.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+        if scenario == "close" and "DATABASE_URL" in ORIGINAL_ENV:
+            env["BENCH_ADMIN_DATABASE_URL"] = ORIGINAL_ENV["DATABASE_URL"]
         env.pop("DJANGO_SETTINGS_MODULE", None)
         done = subprocess.run(
-            command + (["--quick"] if quick else []), cwd=ROOT, env=env, timeout=900, check=False
+            command + (["--quick"] if quick else []), cwd=ROOT, env=env, timeout=3600, check=False
         )
         if done.returncode != 0 or not out.exists():
-            return {"error": f"pdf scenario exited {done.returncode}"}
-        return json.loads(out.read_text())["figures"]["pdf"]
+            return {"error": f"{scenario} scenario exited {done.returncode}"}
+        return json.loads(out.read_text())["figures"][scenario]
 
 
 def _pdf_only(args, record: dict) -> int:
@@ -195,6 +224,56 @@ def _pdf_only(args, record: dict) -> int:
     print(json.dumps(record["figures"]["pdf"], indent=2))
     print(f"written: {out}")
     return 0
+
+
+def _close_only(args, record: dict) -> int:
+    """A throwaway PostgreSQL database (the admin URL from BENCH_ADMIN_DATABASE_URL or
+    DATABASE_URL, else postgres@127.0.0.1:5432) and a throwaway key directory."""
+    from bench import stack
+
+    admin = (
+        os.environ.get("BENCH_ADMIN_DATABASE_URL")
+        or os.environ.get("DATABASE_URL")
+        or "postgres://postgres@127.0.0.1:5432/postgres"
+    )
+    name, url = stack.create_database(admin)
+    atexit.register(stack.drop_database, admin, name)
+    workdir = tempfile.mkdtemp(prefix="ledenstem-bench-close-")
+    atexit.register(shutil.rmtree, workdir, ignore_errors=True)
+    os.environ.update(
+        {
+            "LEDENSTEM_VAR_DIR": workdir,
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "SITE_URL": os.environ.get("SITE_URL") or "http://127.0.0.1:8000",
+        }
+    )
+    os.environ.pop("REDIS_URL", None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from bench import closing, report
+
+    call_command("migrate", verbosity=0)
+    record["parameters"] = {"quick": args.quick}
+    record["figures"]["close"] = closing.run(quick=args.quick)
+    ok = all(
+        f["checks"]["ledger_verifies"] and f["checks"]["counted_equals_cast"]
+        for f in record["figures"]["close"]["sizes"].values()
+    )
+    if args.output:
+        report.write_json(record, args.output)
+        return 0 if ok else 1
+    folder = RESULTS / "quick" if args.quick else RESULTS
+    stamp = record["at"].replace(":", "").replace("+0000", "Z")
+    out = folder / f"close-{stamp}.json"
+    record["ok"] = ok
+    report.write_json(record, out)
+    print(json.dumps(record["figures"]["close"], indent=2))
+    print(f"written: {out}")
+    return 0 if ok else 1
 
 
 def _table(path: Path | None) -> int:

@@ -6,7 +6,7 @@ Kept apart from settings.py so the parsing rules can be tested without reloading
 import os
 import secrets
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -31,6 +31,40 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+# Where a development server (DEBUG on) is reached when SITE_URL is not given.
+DEVELOPMENT_SITE_URL = "http://127.0.0.1:8000"
+
+
+def site_url(debug: bool) -> str:
+    """SITE_URL, the site's public address (scheme://host[:port], no trailing slash): every
+    absolute link is made from it, in emails and in the signed result document, where a wrong
+    one stays forever. So with DEBUG off it must be given; guessing (it used to default to
+    http://127.0.0.1:8000) froze that address into documents served from elsewhere."""
+    raw = os.environ.get("SITE_URL", "").strip()
+    if not raw:
+        if debug:
+            return DEVELOPMENT_SITE_URL
+        raise ImproperlyConfigured(
+            "SITE_URL is not set. It is the site's public address, e.g. "
+            "SITE_URL=https://stem.vereniging.nl, from which every link in emails and in "
+            "signed result documents is made; with DEBUG off it must be set "
+            "(make run sets it from HOST and PORT; see platform/env.example)."
+        )
+    parts = urlsplit(raw.rstrip("/"))
+    try:
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError:
+        parts = parts._replace(scheme="")
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path:
+        raise ImproperlyConfigured(
+            f"SITE_URL={raw!r} is not a site address: use scheme://host[:port] without a "
+            "path, e.g. https://stem.vereniging.nl or http://127.0.0.1:8000."
+        )
+    if parts.query or parts.fragment or parts.username:
+        raise ImproperlyConfigured(f"SITE_URL={raw!r} may not have a query, fragment or user.")
+    return raw.rstrip("/")
 
 
 def secret_key(var_dir: Path) -> str:

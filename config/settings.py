@@ -12,7 +12,7 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_list, mailers_from_url, secret_key
+from config.env import env_bool, env_list, mailers_from_url, secret_key, site_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("LEDENSTEM_VAR_DIR", BASE_DIR / "var"))
@@ -23,8 +23,11 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 ASSOCIATION_NAME = os.environ.get("ASSOCIATION_NAME", "Vereniging van Huisartsen (demo)")
-# Absolute address of the site, for links in emails (no trailing slash).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's public address (no trailing slash): every absolute link, in emails (ours and
+# allauth's, members.adapters) and in the signed result document, is made from it. Required
+# with DEBUG off (config.env.site_url); certification also refuses to sign when a request
+# arrives at another address (ballots.certification).
+SITE_URL = site_url(DEBUG)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -50,6 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "config.middleware.WholeFilesUnderASGIMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
@@ -60,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "members.middleware.EndLapsedSessionsMiddleware",
     "members.middleware.RequireSecondFactorMiddleware",
 ]
 
@@ -163,6 +168,12 @@ ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# The same answer for every address on "wachtwoord vergeten" and "e-mailadres toevoegen"
+# (see the forms): neither may tell who is in the register.
+ACCOUNT_FORMS = {
+    "reset_password": "members.forms.ResetPasswordForm",
+    "add_email": "members.forms.AddEmailForm",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Ledenstem] "
 # Explicit (these match allauth's defaults) so a reader sees what is limited. They live in
 # the cache, which is Redis, shared by all workers, when REDIS_URL is set.
@@ -181,8 +192,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Ledenstem"
-# WebAuthn over plain http is only allowed for localhost development.
-MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN: under the security headers, from HTTPS.
 
 # --- Email (Django 6.1 MAILERS; never EMAIL_BACKEND beside it) ----------------------------
 MAILERS = mailers_from_url(os.environ.get("EMAIL_URL", "console://"))
@@ -207,11 +217,14 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # set this to the internal location that maps to MEDIA_ROOT (platform/nginx), and nginx sends
 # the file after the check; empty: Django streams it.
 MEDIA_ACCEL_REDIRECT = os.environ.get("MEDIA_ACCEL_REDIRECT", "")
+# Hashed, compressed names from collectstatic in production. Without them (DEBUG, or
+# STATIC_MANIFEST=0 as make run sets) WhiteNoise serves the files straight from the code.
+STATIC_MANIFEST = not DEBUG and env_bool("STATIC_MANIFEST", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG and env_bool("STATIC_MANIFEST", True)
+        if STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
@@ -222,6 +235,9 @@ REGISTER_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 # --- Security headers ---------------------------------------------------------------------
 # Behind TLS (production) these default on; the embedded default (DEBUG) serves plain http.
 HTTPS = env_bool("HTTPS", not DEBUG)
+# Passkeys over plain http only where the site has no TLS at all: make run on 127.0.0.1 or
+# localhost, the only http origins on which browsers offer them.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not HTTPS
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
@@ -268,9 +284,17 @@ LOGGING = {
 
 # --- Ledenstem ------------------------------------------------------------------------------
 # Roles whose members must have a second factor before they reach any page but account pages.
-MFA_REQUIRED_EXEMPT_PATHS = ["/accounts/", "/static/", "/media/", "/i18n/", "/healthz"]
-# Serve static files straight from the app folders while developing (no collectstatic needed).
-WHITENOISE_USE_FINDERS = DEBUG
+MFA_REQUIRED_EXEMPT_PATHS = [
+    "/accounts/",
+    "/static/",
+    "/media/",
+    "/i18n/",
+    "/healthz",
+    "/favicon.ico",
+]
+# Serve static files straight from the app folders when nothing was collected (make run,
+# DEBUG): no collectstatic needed.
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Background worker (huey): opens and closes ballots on time, reminders, sealing ---------
@@ -296,6 +320,12 @@ else:
 # self-signed development certificate is generated into var/ on first use.
 SIGNING_P12 = os.environ.get("SIGNING_P12", "")
 SIGNING_P12_PASSWORD = os.environ.get("SIGNING_P12_PASSWORD", "")
+# Secret ballots (issue #12): pending votes are encrypted under a per-ballot key kept in this
+# directory, never in the database; the key file is deleted once the ballot is counted. Keep
+# it on the server's own disk (not in backups): see the README's security section.
+BALLOT_KEY_DIR = Path(os.environ.get("BALLOT_KEY_DIR", VAR_DIR / "ballot-keys"))
+# Secret ballots report results only per group of at least this many electors (and voters).
+REPORTING_GROUP_MINIMUM = int(os.environ.get("REPORTING_GROUP_MINIMUM", "10"))
 # Electors who have not voted get a reminder this many hours before a ballot closes.
 BALLOT_REMINDER_HOURS = int(os.environ.get("BALLOT_REMINDER_HOURS", "24"))
 

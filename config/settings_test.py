@@ -1,5 +1,12 @@
 """Test settings: the real settings, minus what only makes sense behind TLS, plus speed."""
 
+import os
+
+# The test client's own address (http://testserver). In the environment, because the settings
+# refuse to start without SITE_URL when DEBUG is off, and so that the processes tests start
+# (manage.py, serve-prod) have one too; tests of another address override SITE_URL.
+os.environ["SITE_URL"] = "http://testserver"
+
 from config.settings import *  # noqa: F403
 
 # The test client and the browser tests' live server speak plain http.

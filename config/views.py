@@ -1,11 +1,14 @@
 """Site-wide pages that draw on several apps (config may depend on all of them)."""
 
+from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -44,3 +47,16 @@ def admin_login(request, extra_context=None):
     if not request.user.is_staff:
         raise PermissionDenied
     return redirect(target)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says (PDFs, old bookmarks): send them
+    to the SVG icon that base.html links (its hashed name in production)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
+def server_error(request):
+    """The 500 page in the site's look, rendered without the request: no context processors,
+    no user, no session and no database, since any of them may be what just failed."""
+    page = loader.get_template("500.html").render({"association_name": settings.ASSOCIATION_NAME})
+    return HttpResponseServerError(page)

@@ -7,10 +7,11 @@ member is emailed the outcome after the transaction commits.
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from faq.models import MemberQuestion, MemberQuestionStatus, Question, Status, Topic
 
@@ -30,11 +31,12 @@ def ask_question(*, user, text: str) -> MemberQuestion:
     if len(text) > MAX_LENGTH:
         raise QuestionRefused(f"Uw vraag is te lang (maximaal {MAX_LENGTH} tekens).")
     with transaction.atomic():
-        open_count = (
-            MemberQuestion.objects.select_for_update()
-            .filter(asked_by=user, status=MemberQuestionStatus.NEW)
-            .count()
-        )
+        # The member's own row is the lock: locking their open questions locked nothing while
+        # there were none, and twelve questions sent at once became seven (issue #13).
+        get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+        open_count = MemberQuestion.objects.filter(
+            asked_by=user, status=MemberQuestionStatus.NEW
+        ).count()
         if open_count >= MAX_OPEN_PER_MEMBER:
             raise QuestionRefused(
                 f"U heeft al {open_count} vragen in behandeling; wacht op een antwoord "
@@ -126,6 +128,12 @@ def decline_question(*, member_question: MemberQuestion, reason: str, by) -> Mem
 
 
 def send_outcome_email(member_question: MemberQuestion) -> None:
+    # The member reads Dutch, whatever language the board member who answered browses in.
+    with translation.override(settings.LANGUAGE_CODE):
+        _send_outcome_email(member_question)
+
+
+def _send_outcome_email(member_question: MemberQuestion) -> None:
     context = {
         "member_question": member_question,
         "faq_url": (

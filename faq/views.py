@@ -6,7 +6,8 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,7 +22,15 @@ from faq.forms import (
     SearchForm,
 )
 from faq.markdown import render_markdown
-from faq.models import MemberQuestion, MemberQuestionStatus, PositionPaper, Question, Stance
+from faq.models import (
+    MemberQuestion,
+    MemberQuestionStatus,
+    PositionPaper,
+    Question,
+    Stance,
+    Status,
+    Visibility,
+)
 from faq.revisions import change_history, revisions_of
 from faq.search import search
 from members.permissions import permission_required
@@ -35,7 +44,22 @@ def faq_index(request):
     return render(request, "faq/index.html", {"topics": topics, "search_form": SearchForm()})
 
 
+def _members_only_for_visitor(request, model, **lookup):
+    """For an anonymous visitor asking for a published members-only item: the way to the login
+    page (and back here afterwards), since a 404 would tell a member it does not exist. Drafts
+    and unknown items stay 404 for everyone. None when this does not apply."""
+    if request.user.is_authenticated:
+        return None
+    hidden = model.objects.filter(status=Status.PUBLISHED, visibility=Visibility.MEMBERS)
+    if not hidden.filter(**lookup).exists():
+        return None
+    messages.info(request, _("Dit deel van de FAQ is alleen voor leden. Log in om het te lezen."))
+    return redirect_to_login(request.get_full_path())
+
+
 def question_detail(request, pk: int):
+    if login_first := _members_only_for_visitor(request, Question, pk=pk):
+        return login_first
     question = get_object_or_404(
         Question.objects.visible_to(request.user).select_related("topic"), pk=pk
     )
@@ -77,6 +101,8 @@ def positions(request):
 
 
 def paper_detail(request, slug: str):
+    if login_first := _members_only_for_visitor(request, PositionPaper, slug=slug):
+        return login_first
     paper = get_object_or_404(PositionPaper.objects.visible_to(request.user), slug=slug)
     return render(
         request,
@@ -92,7 +118,9 @@ def paper_detail(request, slug: str):
 def paper_pdf(request, slug: str):
     """A position paper's PDF, only for who may see the paper. Behind nginx (production) the
     file is sent by nginx from an internal location (X-Accel-Redirect) after this check;
-    elsewhere Django streams it."""
+    elsewhere Django sends the bytes (at most 10 MB, faq.validators): not a FileResponse,
+    whose synchronous stream ASGI (make run) reads through a thread wrapper after the view
+    (see config.middleware.WholeFilesUnderASGIMiddleware)."""
     paper = get_object_or_404(PositionPaper.objects.visible_to(request.user), slug=slug)
     if not paper.pdf:
         raise Http404
@@ -101,7 +129,8 @@ def paper_pdf(request, slug: str):
         response = HttpResponse(content_type="application/pdf")
         response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_REDIRECT + quote(paper.pdf.name)
     else:
-        response = FileResponse(paper.pdf.open("rb"), content_type="application/pdf")
+        with paper.pdf.open("rb") as pdf:
+            response = HttpResponse(pdf.read(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

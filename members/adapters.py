@@ -6,13 +6,20 @@ that address (or by setting a password through "wachtwoord vergeten"). An addres
 not in the register gets no code and no account.
 """
 
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from members.models import Membership, MembershipStatus
+from members.models import Membership, MembershipStatus, User
 from members.selectors import may_log_in
+
+
+class NotInRegister(ValidationError):
+    """The address is not an active member's (members.forms.ResetPasswordForm keeps it quiet)."""
 
 
 def email_in_register(email: str) -> bool:
@@ -31,7 +38,7 @@ class RegisterAccountAdapter(DefaultAccountAdapter):
         accepts only addresses of active members in the register."""
         email = super().clean_email(email)
         if not email_in_register(email):
-            raise ValidationError(
+            raise NotInRegister(
                 _(
                     "Dit e-mailadres staat niet in het ledenregister. Gebruik het adres dat de "
                     "vereniging van u heeft, of neem contact op met het secretariaat."
@@ -46,6 +53,32 @@ class RegisterAccountAdapter(DefaultAccountAdapter):
             clear_login(request)
             return self.respond_user_inactive(request, user)
         return super().pre_login(request, user, **kwargs)
+
+    # --- allauth's emails: our links, our greeting --------------------------------------------
+    # allauth makes links from the request's host and greets with "Hallo van <host>!": links
+    # come from SITE_URL like every other absolute link, and templates/account/email/ greets
+    # the member by name on behalf of the association.
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        return on_site(super().get_reset_password_from_key_url(key))
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        return on_site(super().get_email_confirmation_url(request, emailconfirmation))
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        user = context.get("user") or User.objects.filter(email__iexact=email).first()
+        context = {
+            "association_name": settings.ASSOCIATION_NAME,
+            "site_url": settings.SITE_URL,
+            "recipient_name": user.get_full_name() if user and user.full_name else "",
+            **context,
+        }
+        super().send_mail(template_prefix, email, context)
+
+
+def on_site(url: str) -> str:
+    """`url`, which allauth built from the request's host, at settings.SITE_URL instead."""
+    return settings.SITE_URL + urlsplit(url)._replace(scheme="", netloc="").geturl()
 
 
 class SecondFactorAdapter(DefaultMFAAdapter):

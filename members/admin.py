@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Mandate, Membership, Region, User
+from members.models import Mandate, Membership, Region, RoleChange, User
 from members.selectors import effective_weight
 
 
@@ -31,6 +32,42 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]}),
     ]
+    # Rights, the address one logs in with, and the password are a superuser's alone (issue
+    # #13): with them a staff user could make anyone (themselves included) superuser or board,
+    # or set or re-point someone's login and then act as them. The board role no longer holds
+    # change_user at all; this holds for any staff account that is given it.
+    SUPERUSER_ONLY_FIELDS = ["email", "is_active", "is_staff", "is_superuser", "groups"]
+    SUPERUSER_ONLY_FIELDS += ["user_permissions", "last_login", "date_joined"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        # Not even shown: read-only, the admin would print the password hash itself.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return readonly
+        # Read-only fields are left out of the form, so a posted value is ignored.
+        return readonly + self.SUPERUSER_ONLY_FIELDS
+
+    def has_add_permission(self, request):
+        # A new account with a password of one's choosing is a login one holds.
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def user_change_password(self, request, *args, **kwargs):
+        # Whoever sets a password can log in as that person.
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, *args, **kwargs)
 
 
 @admin.register(Region)
@@ -61,3 +98,22 @@ class MandateAdmin(admin.ModelAdmin):
     def weight_shown(self, mandate: Mandate) -> str:
         weight = effective_weight(mandate)
         return str(weight) if mandate.weight is not None else f"{weight} ({_('automatisch')})"
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(admin.ModelAdmin):
+    """The record of roles given and taken by the register import: read-only for everyone."""
+
+    list_display = ["changed_at", "user", "change", "changed_by"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "user__full_name"]
+    list_select_related = ["user", "changed_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

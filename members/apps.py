@@ -8,11 +8,14 @@ class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Leden")
     # Permissions the board role holds for this app (see members.roles.sync_board_group).
+    # Accounts and roles are not among them (issue #13): with change_user a board member made
+    # themselves superuser and set members' passwords; with add/change_mandate they could make
+    # anyone an ambassador. Roles come from the register import (recorded as RoleChange) or a
+    # superuser. view_user stays for the user search on the membership pages.
     board_permissions = [
         "members.access_board",
         "members.import_register",
         "members.view_user",
-        "members.change_user",
         "members.view_region",
         "members.add_region",
         "members.change_region",
@@ -20,8 +23,7 @@ class MembersConfig(AppConfig):
         "members.add_membership",
         "members.change_membership",
         "members.view_mandate",
-        "members.add_mandate",
-        "members.change_mandate",
+        "members.view_rolechange",
     ]
 
     def ready(self) -> None:

@@ -1,13 +1,32 @@
-"""Board members, ambassadors and admin users reach nothing without a second factor."""
+"""Board members, ambassadors and admin users reach nothing without a second factor; a member
+who may no longer log in reaches nothing at all."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from members.roles import second_factor_missing
+from members.roles import may_stay_logged_in, second_factor_missing
+
+
+class EndLapsedSessionsMiddleware:
+    """Ends the session of a user whose membership was suspended or ended since they logged
+    in: logging in checks it once (members.adapters), and an open browser kept its voting
+    rights (issue #13). The answer comes from the cached role flags, cleared when the
+    membership is saved, so the vote path pays no extra query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and not may_stay_logged_in(user):
+            logout(request)
+            return redirect("account_inactive")
+        return self.get_response(request)
 
 
 class RequireSecondFactorMiddleware:

@@ -199,3 +199,33 @@ class BoardAccess(models.Model):
 
     def __str__(self) -> str:
         return "board access"
+
+
+class RoleChange(models.Model):
+    """A role given or taken by the register import: who, which change, by whom, when.
+
+    The register import is the only way a board member changes roles (the admin's user,
+    group and mandate forms are a superuser's, and its own log records those)."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_changes")
+    role = models.CharField(_("nieuwe rol"), max_length=16)
+    change = models.CharField(_("wijziging"), max_length=200)
+    changed_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("door"),
+        help_text=_("Leeg: geïmporteerd op de opdrachtregel (import_members)."),
+    )
+    changed_at = models.DateTimeField(_("op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rolwijziging")
+        verbose_name_plural = _("rolwijzigingen")
+        ordering = ["-changed_at", "-pk"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.change}"

@@ -5,6 +5,7 @@ of the file it was found on. members.register_import checks the rows against the
 """
 
 import csv
+import dataclasses
 import io
 import re
 import unicodedata
@@ -55,6 +56,9 @@ class RowError:
 class ParsedRegister:
     rows: list[RegisterRow]
     errors: list[RowError]
+    # line -> region as written, for rows refused here: the register check names an unknown
+    # region on those lines too, so every problem of a row is told at once.
+    refused_regions: dict[int, str] = dataclasses.field(default_factory=dict)
 
 
 def decode(data: bytes) -> tuple[str | None, list[RowError]]:
@@ -92,6 +96,7 @@ def parse_register(data: bytes) -> ParsedRegister:
         io.StringIO(text, newline=""), delimiter=detect_separator(first_line), strict=True
     )
     rows: list[RegisterRow] = []
+    refused_regions: dict[int, str] = {}
     columns: list[str] | None = None
     try:
         for record in reader:
@@ -107,6 +112,8 @@ def parse_register(data: bytes) -> ParsedRegister:
             errors.extend(row_errors)
             if row is not None:
                 rows.append(row)
+            elif len(record) == len(columns):
+                refused_regions[line] = record[columns.index("region")].strip()
     except csv.Error as exc:
         errors.append(RowError(reader.line_num, f"onleesbare CSV ({exc})"))
     if columns is None:
@@ -115,7 +122,7 @@ def parse_register(data: bytes) -> ParsedRegister:
         errors.append(RowError(reader.line_num, "het bestand bevat geen leden"))
     errors.extend(_duplicates(rows))
     errors.sort(key=lambda error: error.line)
-    return ParsedRegister(rows=rows, errors=errors)
+    return ParsedRegister(rows=rows, errors=errors, refused_regions=refused_regions)
 
 
 def _read_header(record: list[str], line: int) -> tuple[list[str], RowError | None]:
@@ -172,7 +179,7 @@ def _read_row(
     if values["weight"]:
         if role is not None and role not in WEIGHTED_ROLES:
             problems.append("een stemgewicht hoort alleen bij een ambassadeur")
-        elif not values["weight"].isdigit() or not 0 < int(values["weight"]) <= MAX_WEIGHT:
+        elif not _plain_number(values["weight"]) or not 0 < int(values["weight"]) <= MAX_WEIGHT:
             problems.append(
                 f"stemgewicht {values['weight']!r} is geen geheel getal van 1 tot {MAX_WEIGHT}"
             )
@@ -192,6 +199,13 @@ def _read_row(
         ),
         [],
     )
+
+
+def _plain_number(text: str) -> bool:
+    """ASCII digits, short enough for int(): "²" is a digit to isdigit() but not to int(),
+    other scripts' digits are no register number, and int() refuses 4,300+ digits (each was
+    a 500 on the board's upload)."""
+    return text.isascii() and text.isdigit() and len(text) <= len(str(MAX_WEIGHT))
 
 
 def _duplicates(rows: list[RegisterRow]) -> list[RowError]:

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from members.models import Mandate, Membership, MembershipStatus, Region, User
+from members.models import Mandate, Membership, MembershipStatus, Region, RoleChange, User
 from members.register_csv import RegisterRow, RowError, parse_register
 from members.roles import BOARD_GROUP_NAME, sync_board_group
 
@@ -32,6 +32,7 @@ class PlannedRow:
     membership: Membership | None
     user: User | None  # an existing account (with or without a membership)
     changes: list[str] = field(default_factory=list)
+    role_change: str | None = None  # one of `changes` (or, for a new member, the only one)
 
     @property
     def kind(self) -> str:
@@ -65,9 +66,10 @@ class ImportPlan:
         return self.of_kind("unchanged")
 
     def summary(self) -> str:
+        errors = len(self.errors)
         return (
             f"{len(self.creates)} nieuw, {len(self.updates)} gewijzigd, "
-            f"{len(self.unchanged)} ongewijzigd, {len(self.errors)} fout(en)"
+            f"{len(self.unchanged)} ongewijzigd, {errors} {'fout' if errors == 1 else 'fouten'}"
         )
 
 
@@ -82,10 +84,13 @@ class RegisterImportRejected(Exception):
 def plan_register_import(data: bytes) -> ImportPlan:
     """What importing `data` would change, without changing anything."""
     parsed = parse_register(data)
-    if not parsed.rows:
-        return ImportPlan(rows=[], errors=parsed.errors)
     errors = list(parsed.errors)
     regions = _regions_by_key()
+    for line, region in parsed.refused_regions.items():
+        if region and region.lower() not in regions:
+            errors.append(RowError(line, f"onbekende regio {region!r}"))
+    if not parsed.rows:
+        return ImportPlan(rows=[], errors=one_error_per_line(errors))
     numbers = [row.membership_number for row in parsed.rows]
     memberships = {
         membership.membership_number: membership
@@ -107,53 +112,64 @@ def plan_register_import(data: bytes) -> ImportPlan:
     seats: dict[tuple[int, bool], int] = {}
     planned_rows: list[PlannedRow] = []
     for row in parsed.rows:
+        # Every check runs, so a row with several problems names them all at once (the board
+        # used to fix one, upload again and only then learn of the next).
+        problems: list[str] = []
         region = regions.get(row.region.lower())
         if region is None:
-            errors.append(RowError(row.line, f"onbekende regio {row.region!r}"))
-            continue
+            problems.append(f"onbekende regio {row.region!r}")
         membership = memberships.get(row.membership_number)
         owner = users_by_email.get(row.email)
         if owner is not None and (membership is None or owner.pk != membership.user_id):
             other = getattr(owner, "membership", None)
             if other is not None or membership is not None:
                 holder = f"lid {other.membership_number}" if other else "een ander account"
-                errors.append(
-                    RowError(row.line, f"e-mailadres {row.email!r} hoort al bij {holder}")
-                )
-                continue
-        if row.role in ("ambassador", "deputy"):
+                problems.append(f"e-mailadres {row.email!r} hoort al bij {holder}")
+        if region is not None and row.role in ("ambassador", "deputy"):
             seat = (region.pk, row.role == "deputy")
             if seat in seats:
-                errors.append(
-                    RowError(
-                        row.line,
-                        f"regio {region.name} krijgt ook een {ROLE_LABELS[row.role]} "
-                        f"op regel {seats[seat]}",
-                    )
+                problems.append(
+                    f"regio {region.name} krijgt ook een {ROLE_LABELS[row.role]} "
+                    f"op regel {seats[seat]}"
                 )
-                continue
-            seats[seat] = row.line
+            else:
+                seats[seat] = row.line
+        if problems:
+            errors.extend(RowError(row.line, problem) for problem in problems)
+            continue
         user = membership.user if membership else owner
         planned = PlannedRow(row=row, region=region, membership=membership, user=user)
+        # A new account starts as a plain member: making it board or ambassador is recorded.
+        current = current_roles.get(user.pk) if user else None
+        planned.role_change = _role_change(row, region, current or CurrentRole("member"))
         if membership is not None:
-            planned.changes = _describe_changes(row, region, membership, current_roles)
+            planned.changes = _describe_changes(row, region, membership, planned.role_change)
         planned_rows.append(planned)
-    errors.sort(key=lambda error: error.line)
-    return ImportPlan(rows=planned_rows, errors=errors)
+    return ImportPlan(rows=planned_rows, errors=one_error_per_line(errors))
 
 
-def apply_register_import(data: bytes) -> ImportPlan:
+def one_error_per_line(errors: list[RowError]) -> list[RowError]:
+    """One error per bad line naming all its problems (the file's own and the register's), in
+    line order: the count of errors is the count of lines to fix."""
+    by_line: dict[int, list[str]] = {}
+    for error in errors:
+        by_line.setdefault(error.line, []).append(error.message)
+    return [RowError(line, "; ".join(messages)) for line, messages in sorted(by_line.items())]
+
+
+def apply_register_import(data: bytes, *, by: User | None = None) -> ImportPlan:
     """Import `data` in one transaction: every row, or (with any bad row) none.
 
     Raises RegisterImportRejected naming each bad row. The plan is made again inside the
-    transaction, so a preview that went stale is never applied blindly.
+    transaction, so a preview that went stale is never applied blindly. Every role given or
+    taken is recorded as a RoleChange by `by` (None: the command line).
     """
     try:
         with transaction.atomic():
             plan = plan_register_import(data)
             if not plan.ok:
                 raise RegisterImportRejected(plan)
-            _apply(plan)
+            _apply(plan, by)
     except IntegrityError as exc:
         # A concurrent change to the register (another import, the admin) got in between.
         plan = ImportPlan(
@@ -193,8 +209,22 @@ def _current_roles(user_ids: list[int]) -> dict[int, CurrentRole]:
     return roles
 
 
+def _role_change(row: RegisterRow, region: Region, current: CurrentRole) -> str | None:
+    """The row's change of role, seat or ambassador weight, described; None if none."""
+    wanted = CurrentRole(
+        row.role,
+        region.pk if row.role in ("ambassador", "deputy") else None,
+        row.weight if row.role in ("ambassador", "deputy") else None,
+    )
+    if (current.role, current.region_id) != (wanted.role, wanted.region_id):
+        return f"rol: {ROLE_LABELS[current.role]} → {ROLE_LABELS[wanted.role]}"
+    if current.weight != wanted.weight:
+        return f"stemgewicht: {_weight_label(current.weight)} → {_weight_label(wanted.weight)}"
+    return None
+
+
 def _describe_changes(
-    row: RegisterRow, region: Region, membership: Membership, roles: dict[int, CurrentRole]
+    row: RegisterRow, region: Region, membership: Membership, role_change: str | None
 ) -> list[str]:
     user = membership.user
     changes = []
@@ -206,18 +236,8 @@ def _describe_changes(
         changes.append(f"regio: {membership.region.name} → {region.name}")
     if membership.status != MembershipStatus.ACTIVE:
         changes.append(f"status: {membership.get_status_display()} → actief")
-    current = roles.get(user.pk, CurrentRole("member"))
-    wanted = CurrentRole(
-        row.role,
-        region.pk if row.role in ("ambassador", "deputy") else None,
-        row.weight if row.role in ("ambassador", "deputy") else None,
-    )
-    if (current.role, current.region_id) != (wanted.role, wanted.region_id):
-        changes.append(f"rol: {ROLE_LABELS[current.role]} → {ROLE_LABELS[wanted.role]}")
-    elif current.weight != wanted.weight:
-        changes.append(
-            f"stemgewicht: {_weight_label(current.weight)} → {_weight_label(wanted.weight)}"
-        )
+    if role_change:
+        changes.append(role_change)
     return changes
 
 
@@ -225,7 +245,7 @@ def _weight_label(weight: int | None) -> str:
     return "automatisch" if weight is None else str(weight)
 
 
-def _apply(plan: ImportPlan) -> None:
+def _apply(plan: ImportPlan, by: User | None) -> None:
     board = sync_board_group()
     today = timezone.localdate()
     people: list[tuple[PlannedRow, User]] = []
@@ -239,6 +259,13 @@ def _apply(plan: ImportPlan) -> None:
         _end_other_mandates(planned, user, today)
     for planned, user in people:
         _set_role(planned, user, board, today)
+    # Who gave or took which role, and when: the board's only way to change roles is this
+    # import, so this is the whole record of it (a superuser's admin edits are in its log).
+    RoleChange.objects.bulk_create(
+        RoleChange(user=user, role=planned.row.role, change=planned.role_change, changed_by=by)
+        for planned, user in people
+        if planned.role_change
+    )
 
 
 def _save_person(planned: PlannedRow, today) -> User:

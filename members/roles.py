@@ -6,6 +6,8 @@ from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 
+from members.selectors import may_log_in
+
 BOARD_GROUP_NAME = "Bestuur"
 
 
@@ -17,6 +19,17 @@ def board_permission_names() -> list[str]:
     return names
 
 
+# Never the board's, whatever an app declares: each would let a board member raise rights
+# (theirs or anyone's), set a password or remove a second factor and so act as someone else,
+# or hand out a role outside the register import (issue #13).
+NEVER_BOARD_APPS = ("auth", "account", "mfa", "sessions", "admin", "contenttypes")
+NEVER_BOARD_PERMISSIONS = {
+    f"members.{action}_{model}"
+    for action in ("add", "change", "delete")
+    for model in ("user", "mandate", "rolechange")
+}
+
+
 def sync_board_group() -> Group:
     """Create the board group if needed and give it exactly the declared permissions."""
     group, _ = Group.objects.get_or_create(name=BOARD_GROUP_NAME)
@@ -24,6 +37,8 @@ def sync_board_group() -> Group:
     permissions = []
     for name in wanted:
         app_label, codename = name.split(".", 1)
+        if app_label in NEVER_BOARD_APPS or name in NEVER_BOARD_PERMISSIONS:
+            raise ValueError(f"Board permission {name!r} would give power over accounts or roles.")
         permission = Permission.objects.filter(
             content_type__app_label=app_label, codename=codename
         ).first()
@@ -89,14 +104,19 @@ ROLE_FLAGS_SECONDS = 60
 
 
 def _flags_key(user_id: int) -> str:
-    return f"role-flags:{user_id}"
+    return f"role-flags:2:{user_id}"  # 2: with "may_log_in"
 
 
 def _role_flags(user) -> dict:
-    """{"board": ..., "second_factor_missing": ...} for this user, kept in the shared cache
-    for a minute; changes of groups, mandates, staff flags and authenticators clear it at once
-    (members.signals). A cache that cannot be reached is no reason to refuse a page: the
-    database answers then."""
+    """{"board": ..., "second_factor_missing": ..., "may_log_in": ...} for this user, kept in
+    the shared cache for a minute; changes of groups, mandates, memberships, staff flags and
+    authenticators clear it at once (members.signals). A cache that cannot be reached is no
+    reason to refuse a page: the database answers then. Kept on the user object too, so the
+    two middlewares asking on every request share one cache read (request.user is loaded
+    afresh for each request)."""
+    memo = getattr(user, "_ledenstem_role_flags", None)
+    if memo is not None:
+        return memo
     key = _flags_key(user.pk)
     try:
         flags = cache.get(key)
@@ -106,9 +126,14 @@ def _role_flags(user) -> dict:
         board = _is_board_now(user)
         user._ledenstem_is_board = board
         missing = requires_second_factor(user) and not has_second_factor(user)
-        flags = {"board": board, "second_factor_missing": missing}
+        flags = {
+            "board": board,
+            "second_factor_missing": missing,
+            "may_log_in": may_log_in(user),
+        }
         with contextlib.suppress(Exception):
             cache.set(key, flags, ROLE_FLAGS_SECONDS)
+    user._ledenstem_role_flags = flags
     return flags
 
 
@@ -118,6 +143,14 @@ def second_factor_missing(user) -> bool:
     if not user.is_authenticated:
         return False
     return _role_flags(user)["second_factor_missing"]
+
+
+def may_stay_logged_in(user) -> bool:
+    """Whether this user's session may go on (asked on every request by
+    EndLapsedSessionsMiddleware): their membership is still active (members.selectors)."""
+    if not user.is_authenticated:
+        return True
+    return _role_flags(user)["may_log_in"]
 
 
 def forget_role_flags(user_id: int) -> None:

@@ -27,8 +27,12 @@ def effective_weight(mandate: Mandate, counts: dict[int, int] | None = None) -> 
 
 
 def may_log_in(user) -> bool:
-    """Members log in while their membership is active; staff without one (secretariat) too."""
-    if user.is_staff or user.is_superuser:
-        return True
+    """Members log in while their membership is active; staff without one (secretariat) too.
+    A board member is staff, and was let in with a suspended membership: only a superuser (who
+    can put a wrong status right) is never shut out by their membership."""
+    if not user.is_active:
+        return False
     membership = Membership.objects.filter(user=user).only("status").first()
-    return membership is not None and membership.status == MembershipStatus.ACTIVE
+    if membership is None:
+        return user.is_staff or user.is_superuser
+    return membership.status == MembershipStatus.ACTIVE or user.is_superuser

@@ -1,10 +1,11 @@
 """Clear a user's cached role flags (board, second factor missing) when what they are computed
-from changes: authenticators, board group membership, mandates, staff flags."""
+from changes: authenticators, board group membership, mandates, memberships (a suspended
+member's session ends at their next request), staff flags."""
 
 from allauth.mfa.models import Authenticator
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from members.models import Mandate, User
+from members.models import Mandate, Membership, User
 from members.roles import forget_role_flags
 
 
@@ -28,7 +29,7 @@ def _forget_for_group_change(sender, instance, action, reverse, pk_set, **kwargs
 
 
 def connect() -> None:
-    for model in (Authenticator, Mandate):
+    for model in (Authenticator, Mandate, Membership):
         post_save.connect(_forget_for_owner, sender=model, dispatch_uid=f"2fa-{model.__name__}")
         post_delete.connect(_forget_for_owner, sender=model, dispatch_uid=f"2fa-d-{model.__name__}")
     post_save.connect(_forget_for_user, sender=User, dispatch_uid="2fa-user")

@@ -6,6 +6,7 @@ import hashlib
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members.forms import RegisterUploadForm
@@ -77,11 +78,15 @@ def register_import_confirm(request):
         return redirect("members:register_import")
     data, _stash = stashed
     try:
-        plan = apply_register_import(data)
+        plan = apply_register_import(data, by=request.user)
     except RegisterImportRejected as rejected:
         messages.error(
             request,
-            _("Er is niets geïmporteerd: %(count)s regel(s) bevatten fouten.")
+            ngettext(
+                "Er is niets geïmporteerd: %(count)s regel bevat fouten.",
+                "Er is niets geïmporteerd: %(count)s regels bevatten fouten.",
+                len(rejected.plan.errors),
+            )
             % {"count": len(rejected.plan.errors)},
         )
         return redirect("members:register_import_preview")

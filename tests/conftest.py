@@ -34,6 +34,15 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _ballot_keys_in_a_temporary_directory(tmp_path_factory):
+    # Secret ballots write a key file when they open (ballots.vote_keys); a test run's keys
+    # stay out of var/ and go with the run.
+    from django.conf import settings as django_settings
+
+    django_settings.BALLOT_KEY_DIR = tmp_path_factory.mktemp("ballot-keys")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # allauth's rate limits live in the cache; one test's login attempts must not throttle

@@ -155,3 +155,13 @@ def open_ballot(**kwargs):
 
 def choice(ballot, label: str):
     return ballot.choices.get(label=label)
+
+
+# The ballot settings that decide what an open ballot may show: hidden or visible tally
+# (named), and secret (never a tally before closing). For pytest.mark.parametrize.
+INTERIM_SETTINGS = [
+    {"secrecy": "named", "result_visibility": "closed"},
+    {"secrecy": "named", "result_visibility": "everyone"},
+    {"secrecy": "secret"},
+]
+INTERIM_SETTINGS_IDS = ["named-hidden-until-closing", "named-visible", "secret"]

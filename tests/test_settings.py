@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, mailers_from_url
+from config.env import env_bool, mailers_from_url, site_url
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,6 +18,7 @@ PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": secrets.token_urlsafe(60),
     "ALLOWED_HOSTS": "stem.vereniging.example",
+    "SITE_URL": "https://stem.vereniging.example",
     "EMAIL_URL": "smtp://mailer:secret@smtp.vereniging.example:587",
 }
 
@@ -163,3 +164,34 @@ def test_generated_secrets_are_private_and_one_per_machine(tmp_path):
     mode = stat.S_IMODE((tmp_path / "secret_key").stat().st_mode)
     assert mode == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # no temporary files left
+
+
+# --- SITE_URL: one address for every absolute link ------------------------------------------
+
+
+def test_production_refuses_to_start_without_site_url():
+    """It defaulted to http://127.0.0.1:8000, and that address went into emails and signed
+    documents of a site served elsewhere."""
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "SITE_URL"}
+    result = run_manage("check", env={**env, "SITE_URL": ""})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SITE_URL is not set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["stem.vereniging.nl", "ftp://stem.vereniging.nl", "https://x.nl/ledenstem", "http://x:port"],
+)
+def test_site_url_must_be_scheme_host_and_port(monkeypatch, raw):
+    monkeypatch.setenv("SITE_URL", raw)
+    with pytest.raises(ImproperlyConfigured, match="SITE_URL"):
+        site_url(debug=False)
+
+
+def test_site_url_is_kept_without_trailing_slash_and_defaults_only_for_debug(monkeypatch):
+    monkeypatch.setenv("SITE_URL", "https://stem.vereniging.nl:8443/")
+    assert site_url(debug=False) == "https://stem.vereniging.nl:8443"
+    monkeypatch.delenv("SITE_URL")
+    assert site_url(debug=True) == "http://127.0.0.1:8000"
+    with pytest.raises(ImproperlyConfigured, match="SITE_URL is not set"):
+        site_url(debug=False)

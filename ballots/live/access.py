@@ -7,7 +7,7 @@ There are two audiences, so a frame is serialised twice per update, not once per
 from dataclasses import dataclass
 
 from ballots.models import Ballot, BallotStatus, ResultVisibility
-from members.roles import is_board, second_factor_missing
+from members.roles import is_board, may_stay_logged_in, second_factor_missing
 
 MEMBER = "member"
 BOARD = "board"
@@ -41,7 +41,8 @@ class Decision:
 def decide(ballot_id: int, user, requested: str | None = None) -> Decision:
     """Whether `user` may watch ballot `ballot_id`, and as which audience. A board member may
     ask for the member view (`requested="public"`): the projector never shows board data."""
-    if not user.is_authenticated or not user.is_active:
+    # A session from before a suspension counts as none (issue #13; HTTP: members.middleware).
+    if not user.is_authenticated or not user.is_active or not may_stay_logged_in(user):
         return Decision(refusal=NOT_LOGGED_IN, reason="Log eerst in.")
     if second_factor_missing(user):
         return Decision(

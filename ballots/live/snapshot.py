@@ -4,10 +4,10 @@ The read is a handful of aggregate queries over indexed columns (no counter row 
 the vote path: STACK.md's hot-row measurement). Its cost does not depend on the number of
 watchers. A closed ballot is read from its sealed `final_result`, never recounted.
 
-Secret ballots: while open, the tally per choice counts only votes the mixer has moved into
-`Vote` (batches of at least MIN_MIX_BATCH, shuffled). Counting pending votes would let a watcher
-see "+1 for" the moment a neighbour in the hall pressed the button. Turnout counts at once:
-it says who took part, which a secret ballot does not hide.
+Secret ballots: no tally at all until the count after closing (their pending votes are
+ciphertext, and any figure shown at two moments would differ by the votes cast in between:
+issue #12). Turnout counts at once: it says who took part, which a secret ballot does not
+hide.
 """
 
 import json
@@ -54,6 +54,7 @@ class BallotState:
     regions: list[dict] = field(default_factory=list)
     tally: dict | None = None
     outcome: dict | None = None
+    counting: bool = False  # closed, the count not yet done
 
 
 def _electorate_by_region(ballot_id: int) -> dict[int, dict]:
@@ -85,8 +86,10 @@ def _turnout_by_region(ballot_id: int, regions: dict[int, dict]) -> None:
         region["count"], region["weight"] = r["n"], r["w"] or 0
 
 
-def _open_tally(ballot: Ballot) -> dict:
-    """Per choice, from `Vote` only: for secret ballots that is the mixed votes."""
+def _open_tally(ballot: Ballot) -> dict | None:
+    """Per choice, from `Vote`: named ballots only (a secret ballot has no interim tally)."""
+    if ballot.is_secret:
+        return None
     sums = {
         r["choice_id"]: r
         for r in Vote.objects.filter(ballot=ballot, withdrawn=False)
@@ -103,7 +106,7 @@ def _open_tally(ballot: Ballot) -> dict:
         for c in ballot.choices.all()
     ]
     return {
-        "partial": ballot.is_secret,
+        "partial": False,
         "counted": sum(c["votes"] for c in choices),
         "choices": choices,
     }
@@ -153,6 +156,7 @@ def read_state(ballot_id: int) -> BallotState | None:
         regions=sorted(regions.values(), key=lambda r: r["name"]),
         tally=tally,
         outcome=outcome,
+        counting=ballot.status == BallotStatus.CLOSED and not ballot.is_counted,
     )
 
 
@@ -171,6 +175,7 @@ def render(state: BallotState, audience: str) -> dict:
         "closes_at": state.closes_at,
         "weighted": state.weighted,
         "secret": state.secret,
+        "counting": state.counting,
         "turnout": state.turnout,
         "regions": state.regions if audience == BOARD else None,
         "tally": state.tally if show_tally else None,

@@ -147,11 +147,10 @@
       const tally = state.tally;
       showPart("tally", Boolean(tally));
       showPart("tally-hidden", !tally);
-      showPart("partial", Boolean(tally && tally.partial));
+      showPart("counting", Boolean(state.counting));
       if (tally) {
         const key = state.weighted ? "weight" : "votes";
         const total = tally.choices.reduce(function (sum, choice) { return sum + (choice[key] || 0); }, 0);
-        setField(root, "tally-counted", tally.counted);
         renderRows("choices", tally.choices, function (row, choice) {
           row.setAttribute("data-role", choice.role || "");
           setField(row, "choice-label", choice.label);

@@ -53,7 +53,7 @@ FRAMES = st.one_of(
 def scene():
     region = RegionFactory()
     voters = [member(region=region) for _ in range(3)]
-    ballot = open_ballot(result_visibility="everyone")
+    ballot = open_ballot(result_visibility="everyone", secrecy="named")
     services.cast_vote(ballot_id=ballot.pk, user=voters[0], choice=choice(ballot, "Voor").pk)
     board = board_member()
     add_totp(board)

@@ -109,3 +109,36 @@ def test_proxy_urls_with_non_numbers_are_404(client, scene, segment):
     ):
         assert post_form(client, url, {"holder_email": "b@example.nl"}).status_code == 404
     assert db_state() == before
+
+
+def test_a_refused_holder_does_not_reveal_who_has_an_account(client, scene):
+    """Issue #13: "no elector with this address" for an unknown address and "only to another
+    elector of this ballot" for a member outside the electorate told the grantor who has an
+    account. Both now get the one answer, also on a ballot without proxies or by a grantor who
+    is no elector."""
+    ballot = scene["ballot"]
+    outsider = member(email="buiten@example.nl")  # an account, but in no electorate
+    no_proxies = open_ballot(proxies_allowed=False)
+    cases = [
+        (ballot, client),
+        (no_proxies, client),
+        (ballot, _logged_in(outsider)),
+    ]
+    for target, as_client in cases:
+        url = reverse("ballots:grant_proxy", args=[target.pk])
+        answers = {
+            assert_clear_refusal(post_form(as_client, url, {"holder_email": email}))
+            for email in ("niemand@example.nl", "c@example.nl", outsider.email)
+        }
+        assert len(answers) == 1, (target, answers)
+    url = reverse("ballots:grant_proxy", args=[ballot.pk])
+    answer = assert_clear_refusal(post_form(client, url, {"holder_email": "niemand@example.nl"}))
+    assert answer == "Een volmacht kan alleen naar een andere kiezer van deze stemming."
+
+
+def _logged_in(user):
+    from django.test import Client
+
+    other = Client()
+    other.force_login(user)
+    return other

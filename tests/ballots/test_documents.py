@@ -73,7 +73,8 @@ def _vote(ballot, user, label: str) -> None:
 @pytest.fixture
 def ballots():
     """A named ambassador ballot over five regions, weighted by member count, and its
-    secret member consultation (Zeeland has too few votes to be shown on its own)."""
+    secret member consultation (reported per group of regions with at least 10 electors:
+    "Amsterdam + Friesland" and "Limburg + Utrecht + Zeeland"; never a region on its own)."""
     ambassadors, members = {}, {}
     for name, (ambassador, size, _vote_for) in REGIONS.items():
         region = RegionFactory(code=name.lower(), name=name)
@@ -150,12 +151,15 @@ def test_the_proces_verbaal_states_the_sealed_result(ballots):
             assert f"{name} {ambassador} {vote_for} {size}" in table
     assert "Niet gestemd (1): Bram Wijnands (Utrecht)." in text
 
-    # The members' consultation: totals, and Zeeland (3 votes) merged into "Overige regio's".
+    # The members' consultation: totals, and per reporting group, never per region.
     advice = consultation.final_result
     assert "Advies van de leden" in text and CONSULTATION in text
     assert advice["outcome"]["explanation"] in text
     assert f"{advice['turnout']['count']} van {advice['electorate']['count']} leden" in text
-    assert "Overige regio's" in table and "Zeeland" not in table.split("Advies van de leden")[1]
+    advice_table = table.split("Advies van de leden")[1]
+    assert "Amsterdam + Friesland" in advice_table
+    assert "Limburg + Utrecht + Zeeland" in advice_table
+    assert not re.search(r"^\s*Zeeland\s+\d", advice_table, re.MULTILINE)
 
     for approver in APPROVERS:
         assert approver in text
@@ -213,7 +217,8 @@ def test_a_secret_ballot_names_no_voter(ballots):
     assert len(names) == 27
     for name in names:
         assert name not in text, name
-    assert "Overige regio's" in text  # Zeeland's three votes are not shown on their own
+    # Per group of regions, never Zeeland's three votes on their own.
+    assert "Uitslag per groep van regio's" in text and "Limburg + Utrecht + Zeeland" in text
     assert f"{DEVELOPMENT_NOTICE}." in text
     for approver in APPROVERS:
         assert approver in text

@@ -100,9 +100,9 @@ def test_weighted_named_ballot_with_vote_change_and_proxy_verifies():
     )
     voor, tegen = choice(ballot, "Voor"), choice(ballot, "Tegen")
     services.cast_vote(ballot_id=ballot.pk, user=first, choice=voor.pk)
-    from ballots.sealing import mix_and_seal
+    from ballots.sealing import seal_ballot
 
-    mix_and_seal(ballot)  # the first vote is sealed before it is changed
+    seal_ballot(ballot)  # the first vote is sealed before it is changed
     services.cast_vote(ballot_id=ballot.pk, user=first, choice={voor.pk: 100, tegen.pk: 200})
     services.cast_vote(ballot_id=ballot.pk, user=second, choice=voor.pk)
     ballot = services.close_ballot(ballot)

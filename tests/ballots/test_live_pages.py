@@ -83,7 +83,7 @@ def test_dashboard_shows_turnout_per_region_and_the_board_tally(client, region):
     # The rule shows the board the tally while open.
     assert not part_hidden(html, "tally")
     assert re.search(r'>Voor</th><td class="num" data-live-field="choice-votes">1<', html)
-    assert part_hidden(html, "partial")  # a named ballot counts vote by vote
+    assert part_hidden(html, "counting")  # open: not being counted
     assert reverse("ballots:projector", args=[ballot.pk]) in html
     assert "<script>" not in html  # CSP: scripts come from static files only
     assert '<script src="/static/js/live.js">' in html

@@ -76,7 +76,7 @@ def test_tally_hidden_while_open_unless_allowed(client, region):
     voters = [member(region=region) for _ in range(2)]
     hidden = open_ballot(result_visibility="closed")
     shown = open_ballot(result_visibility="everyone", secrecy="named")
-    secret = open_ballot(result_visibility="everyone")
+    secret = open_ballot()  # secret: never a tally before closing (issue #12)
     for ballot in (hidden, shown, secret):
         services.cast_vote(ballot_id=ballot.pk, user=voters[0], choice=choice(ballot, "Voor").pk)
     client.force_login(voters[1])
@@ -86,9 +86,8 @@ def test_tally_hidden_while_open_unless_allowed(client, region):
     }
     assert "na de sluiting" in page[hidden]
     assert '<th scope="row">Voor</th><td>1</td>' in page[shown]
-    # A secret vote is not in the running tally until the mixer moves it with 24 others.
-    assert '<th scope="row">Voor</th><td>0</td>' in page[secret]
-    assert "gemengde groepen" in page[secret]
+    assert '<th scope="row">Voor</th>' not in page[secret]
+    assert "er is geen tussenstand" in page[secret]
 
 
 def test_member_cannot_manage_or_export(client, region):
@@ -184,7 +183,7 @@ def test_ambassador_sees_region_consultation_result(client, region):
     ambassador = MandateFactory(region=region, weight=7).user
     add_totp(ambassador)
     assembly = open_ballot(electorate="ambassadors", secrecy="named")
-    consultation = open_ballot(advises=assembly)
+    consultation = open_ballot(advises=assembly, secrecy="named")
     for n, voter in enumerate(voters):
         services.cast_vote(
             ballot_id=consultation.pk,
@@ -196,6 +195,34 @@ def test_ambassador_sees_region_consultation_result(client, region):
     page = client.get(assembly.get_absolute_url()).content.decode()
     assert "Uitslag van de ledenraadpleging in uw regio" in page
     assert "Voor: <strong>4</strong>" in page and "Tegen: <strong>2</strong>" in page
+
+
+def test_secret_consultation_shows_the_ambassador_only_their_reporting_group(
+    client, region, settings
+):
+    """Issue #12: a secret consultation has no result per region; the ambassador sees the
+    group their region belongs to, or why there is none."""
+    settings.REPORTING_GROUP_MINIMUM = 3
+    small = RegionFactory(name="Aa-kleinste")
+    other = RegionFactory(name="Zz-groot")
+    voters = [member(region=region) for _ in range(2)] + [member(region=small)]
+    voters += [member(region=other) for _ in range(3)]
+    ambassador = MandateFactory(region=small, weight=7).user
+    add_totp(ambassador)
+    assembly = open_ballot(electorate="ambassadors", secrecy="named")
+    consultation = open_ballot(advises=assembly)
+    group_names = sorted(consultation.reporting_groups.values_list("name", flat=True))
+    assert len(group_names) == 2 and any(small.name in name for name in group_names)
+    for voter in [*voters, ambassador]:
+        services.cast_vote(
+            ballot_id=consultation.pk, user=voter, choice=choice(consultation, "Voor").pk
+        )
+    services.close_ballot(consultation)
+    client.force_login(ambassador)
+    page = client.get(assembly.get_absolute_url()).content.decode()
+    assert "Uw regio hoort bij" in page
+    mine = next(name for name in group_names if small.name in name)
+    assert mine in page and "Voor: <strong>4</strong>" in page
 
 
 def test_draft_ballots_are_invisible_to_members(client, region):
@@ -285,3 +312,23 @@ def test_review_step_does_not_reveal_electors_without_a_proxy(client, region):
         follow=True,
     )
     assert "Anna Geheim" not in response.content.decode()
+
+
+def test_unpublished_reading_linked_to_a_ballot_stays_hidden(client):
+    """Issue #13: a draft position paper or FAQ entry linked to a ballot ("lees eerst") showed
+    its title on the ballot page."""
+    from tests.factories import PositionPaperFactory, QuestionFactory
+
+    viewer = member()
+    ballot = open_ballot()
+    shown = PositionPaperFactory(title="Gepubliceerd standpunt")
+    hidden = PositionPaperFactory(title="Geheim conceptstandpunt", status="draft")
+    ballot.read_first_papers.set([shown, hidden])
+    ballot.read_first_questions.set([QuestionFactory(question="Conceptvraag?", status="draft")])
+    client.force_login(viewer)
+    html = client.get(ballot.get_absolute_url()).content.decode()
+    assert "Gepubliceerd standpunt" in html
+    assert "Geheim conceptstandpunt" not in html and "Conceptvraag?" not in html
+    ballot.read_first_papers.set([hidden])
+    html = client.get(ballot.get_absolute_url()).content.decode()
+    assert "Lees eerst" not in html  # nothing to read: no empty section either

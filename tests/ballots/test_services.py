@@ -80,9 +80,12 @@ def test_vote_gives_a_receipt_whose_hash_alone_is_stored(region):
     anna = member(region=region)
     ballot = open_ballot()
     receipt = services.cast_vote(ballot_id=ballot.pk, user=anna, choice=choice(ballot, "Tegen").pk)
-    [pending] = PendingVote.objects.filter(ballot=ballot)
-    assert pending.receipt_hash == receipt_hash(ballot.pk, receipt.code)
+    assert PendingVote.objects.filter(ballot=ballot).count() == 1
     assert receipt.code not in str(PendingVote.objects.values_list())
+    services.close_ballot(ballot)
+    [counted] = Vote.objects.filter(ballot=ballot)
+    assert counted.receipt_hash == receipt_hash(ballot.pk, receipt.code)
+    assert receipt.code not in str(Vote.objects.values_list())
 
 
 def test_second_vote_is_refused_and_changes_nothing(region):
@@ -246,7 +249,8 @@ def test_lifecycle_transitions_and_their_refusals(region):
     services.close_ballot(ballot)
     with pytest.raises(NotEditable):
         services.close_ballot(ballot)
-    assert list(ballot.ledger.values_list("kind", flat=True)) == ["scheduled", "opened", "closed"]
+    kinds = list(ballot.ledger.values_list("kind", flat=True))
+    assert kinds == ["scheduled", "opened", "closed", "seal", "counted"]
 
 
 def test_closing_mixes_seals_and_records_the_result(region):

@@ -142,7 +142,7 @@ def test_public_pages(axe_page, viewport):
     page.get_by_label("E-mailadres").fill("niemand@example.nl")
     page.get_by_label("Wachtwoord").fill("fout-wachtwoord")
     page.get_by_role("button", name="Inloggen", exact=True).click()
-    expect(page.get_by_role("alert")).to_contain_text("niet correct")
+    expect(page.get_by_role("alert")).to_contain_text("klopt niet")
     assert_accessible(page, "login page with an error")
 
 
@@ -151,7 +151,7 @@ def test_vote_flow_receipt_and_results(axe_page, viewport):
     region = RegionFactory(code="utrecht", name="Utrecht")
     member(email="anna@example.nl", region=region, user__full_name="Anna de Vries")
     others = [member(region=region) for _ in range(2)]
-    ballot = open_ballot(question=QUESTION, result_visibility="everyone")
+    ballot = open_ballot(question=QUESTION, result_visibility="everyone", secrecy="named")
     for other in others:
         services.cast_vote(ballot_id=ballot.pk, user=other, choice=choice(ballot, "Voor").pk)
 

@@ -31,8 +31,10 @@ def approve(browser, live_server, ballot, email, secret):
 
 
 def test_two_board_members_certify_and_a_member_verifies_the_pdf(
-    page, browser, live_server, tmp_path
+    page, browser, live_server, tmp_path, settings
 ):
+    # Certification signs only at the site's own address (ballots.certification).
+    settings.SITE_URL = live_server.url
     region = RegionFactory(code="utrecht", name="Utrecht")
     member(email="anna@example.nl", region=region)
     voters = [member(region=region) for _ in range(3)]

@@ -60,7 +60,7 @@ def test_board_member_without_mfa_sets_up_totp_and_reaches_board_page(page):
     page.get_by_label(re.compile("Authenticatiecode|Code", re.IGNORECASE)).fill(
         fresh_totp_code(secret)
     )
-    page.get_by_role("button", name=re.compile("activeer", re.IGNORECASE)).click()
+    page.get_by_role("button", name="Instellen").click()
     # Activation ends on the recovery codes page (the activate page itself is under /2fa/ too,
     # so waiting for that prefix would race the form's POST).
     page.wait_for_url(re.compile(r"/accounts/2fa/recovery-codes/"))

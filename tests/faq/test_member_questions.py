@@ -151,3 +151,39 @@ def test_moderation_is_board_only(client):
     )
     client.logout()
     assert client.get(reverse("faq:ask")).status_code == 302
+
+
+def test_moderation_dates_are_written_out_in_dutch(board_client):
+    """The queue showed "1 Dec 2026": Django's abbreviated month, not Dutch."""
+    import datetime
+
+    from django.utils import timezone
+
+    waiting = mq.ask_question(user=member(), text="Een vraag uit december.")
+    handled = mq.ask_question(user=member(), text="Een vraag die al beantwoord is.")
+    december = timezone.make_aware(datetime.datetime(2026, 12, 1, 10, 30))
+    MemberQuestion.objects.filter(pk=waiting.pk).update(asked_at=december)
+    MemberQuestion.objects.filter(pk=handled.pk).update(
+        status=MemberQuestionStatus.DECLINED, handled_at=december, response="Buiten het akkoord."
+    )
+    html = board_client.get(reverse("faq:moderation_queue")).content.decode()
+    assert "1 december 2026, 10:30" in html
+    assert "1 december 2026 · " in html
+    assert "Dec" not in html
+
+
+def test_the_outcome_email_is_dutch_whatever_the_board_member_browses_in(
+    board_client, django_capture_on_commit_callbacks
+):
+    """Found in review: a board member browsing in English sent "Uw vraag: merged with an
+    existing question"."""
+    board_client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    existing = QuestionFactory()
+    asked = mq.ask_question(user=member(), text="Staat dit al in de FAQ ergens?")
+    with django_capture_on_commit_callbacks(execute=True):
+        board_client.post(
+            reverse("faq:moderate", args=[asked.pk]),
+            {"action": "merge", "into": existing.pk, "note": "Zie vraag."},
+        )
+    [sent] = mail.outbox
+    assert "merged" not in sent.subject.lower() and "samengevoegd" in sent.subject.lower()

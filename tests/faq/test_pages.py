@@ -1,5 +1,7 @@
 """FAQ and positions pages: grouped, permalinked, dated, visible only to whom they should be."""
 
+from urllib.parse import quote
+
 import pytest
 from django.urls import reverse
 
@@ -35,13 +37,24 @@ def test_two_answers_on_one_page_have_distinct_footnote_ids(client):
     assert f'id="q{a.pk}-fn-1"' in html and f'id="q{b.pk}-fn-1"' in html
 
 
-def test_members_only_and_draft_items_are_404_for_anonymous(client):
+def test_members_only_items_ask_anonymous_visitors_to_log_in_and_drafts_are_404(client):
+    """A member following a link to a members-only answer while logged out was told it did
+    not exist (404); now they are asked to log in and come back to it."""
     members_only = QuestionFactory(visibility=Visibility.MEMBERS, question="Geheim voor leden?")
     draft = QuestionFactory(status=Status.DRAFT, question="Nog concept?")
     paper = PositionPaperFactory(visibility=Visibility.MEMBERS)
-    assert client.get(members_only.get_absolute_url()).status_code == 404
+    draft_paper = PositionPaperFactory(visibility=Visibility.MEMBERS, status=Status.DRAFT)
+    for item in (members_only, paper):
+        response = client.get(item.get_absolute_url())
+        assert response.status_code == 302
+        assert response["Location"] == (
+            reverse("account_login") + "?next=" + quote(item.get_absolute_url())
+        )
+    login_page = client.get(response["Location"]).content.decode()
+    assert "alleen voor leden. Log in om het te lezen." in login_page
     assert client.get(draft.get_absolute_url()).status_code == 404
-    assert client.get(paper.get_absolute_url()).status_code == 404
+    assert client.get(draft_paper.get_absolute_url()).status_code == 404
+    assert client.get(reverse("faq:question", args=[999999])).status_code == 404
     index = client.get(reverse("faq:index")).content.decode()
     assert "Geheim voor leden?" not in index and "Nog concept?" not in index
     client.force_login(member())

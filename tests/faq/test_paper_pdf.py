@@ -27,7 +27,8 @@ def test_members_only_pdf_is_refused_to_anonymous_and_served_to_members(client, 
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    # Whole bytes, not a stream: see test_downloads_under_asgi.py.
+    assert not response.streaming and response.content.startswith(b"%PDF-")
     page = client.get(reverse("faq:paper", args=[paper.slug])).content.decode()
     assert f'href="{url}"' in page and "/media/" not in page
 

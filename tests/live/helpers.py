@@ -16,9 +16,12 @@ def session_cookie(user) -> str:
     return client.cookies["sessionid"].value
 
 
-async def watcher(ballot_id: int, user=None, *, query: str = "", origin="http://127.0.0.1"):
-    """A connected communicator; for an anonymous watcher pass user=None."""
-    headers = [(b"origin", origin.encode())]
+async def watcher(
+    ballot_id: int, user=None, *, query: str = "", origin="http://127.0.0.1", host="127.0.0.1"
+):
+    """A connected communicator; for an anonymous watcher pass user=None. `host` is the Host
+    header a browser sends, which the origin check compares with `origin`."""
+    headers = [(b"host", host.encode()), (b"origin", origin.encode())]
     if user is not None:
         headers.append((b"cookie", f"sessionid={await session_cookie(user)}".encode()))
     path = f"/ws/ballots/{ballot_id}/live/" + (f"?{query}" if query else "")

@@ -13,7 +13,6 @@ from django.db import transaction
 from ballots import services
 from ballots.live import access
 from ballots.models import ResultVisibility, Secrecy
-from ballots.sealing import mix_and_seal
 from tests.factories import (
     MandateFactory,
     RegionFactory,
@@ -53,8 +52,13 @@ def watcher_for(role: str, region):
     return user
 
 
-@pytest.mark.parametrize("secrecy", [Secrecy.SECRET, Secrecy.NAMED])
-@pytest.mark.parametrize("visibility", list(ResultVisibility))
+# A secret ballot has one visibility rule: no tally before closing (a constraint, issue #12).
+SETTINGS = [(Secrecy.SECRET, ResultVisibility.CLOSED)] + [
+    (Secrecy.NAMED, visibility) for visibility in ResultVisibility
+]
+
+
+@pytest.mark.parametrize(("secrecy", "visibility"), SETTINGS)
 @pytest.mark.parametrize("role", ["anonymous", "member", "ambassador", "board"])
 async def test_permission_matrix(secrecy, visibility, role):
     @database_sync_to_async
@@ -78,10 +82,7 @@ async def test_permission_matrix(secrecy, visibility, role):
     )
     assert (state["tally"] is not None) == shows_tally
     if shows_tally:
-        # A secret ballot's single pending vote is not in the tally (it waits for the mix).
-        counted = 0 if secrecy == Secrecy.SECRET else 1
-        assert state["tally"]["counted"] == counted
-        assert state["tally"]["partial"] == (secrecy == Secrecy.SECRET)
+        assert state["tally"]["counted"] == 1
     assert state["outcome"] is None
     await communicator.disconnect()
 
@@ -124,7 +125,7 @@ async def test_second_factor_missing_refuses_board_and_ambassadors():
 async def test_projector_audience_never_gets_board_data():
     @database_sync_to_async
     def setup():
-        ballot, people = make_ballot(result_visibility=ResultVisibility.BOARD)
+        ballot, people = make_ballot(result_visibility=ResultVisibility.BOARD, secrecy="named")
         vote(ballot, people[0])
         board = board_member()
         add_totp(board)
@@ -212,25 +213,31 @@ async def test_a_burst_of_100_votes_is_coalesced_and_the_last_state_is_exact():
     await communicator.disconnect()
 
 
-async def test_secret_tally_moves_only_in_mixed_batches():
-    ballot, people = await database_sync_to_async(make_ballot)(
-        voters=50, secrecy=Secrecy.SECRET, result_visibility=ResultVisibility.EVERYONE
-    )
-    communicator = await watcher(ballot.pk, people[0])
-    await next_state(communicator)
+async def test_secret_ballot_shows_no_tally_until_counted_then_the_result():
+    """Issue #12: two frames taken while a secret ballot is open differ only in turnout; the
+    tally first appears with the counted result."""
+    ballot, people = await database_sync_to_async(make_ballot)(voters=30, secrecy=Secrecy.SECRET)
+    board = await database_sync_to_async(board_member)()
+    await database_sync_to_async(add_totp)(board)
+    communicator = await watcher(ballot.pk, board)
+    first = await next_state(communicator)
 
     @database_sync_to_async
     def cast_all():
         for person in people:
-            vote(ballot, person)
+            vote(ballot, person, "Voor" if person.pk % 2 else "Tegen")
 
     await cast_all()
     states = await drain(communicator)
-    assert states[-1]["turnout"]["count"] == 50
-    assert all(s["tally"]["counted"] == 0 for s in states)  # nothing mixed yet
-    await database_sync_to_async(mix_and_seal)(ballot)
-    mixed = await next_state(communicator)
-    assert mixed["tally"]["counted"] == 25  # one batch; 25 stay pending
+    assert states[-1]["turnout"]["count"] == 30
+    for state in [first, *states]:
+        assert state["tally"] is None and state["outcome"] is None
+    await database_sync_to_async(services.close_ballot)(ballot)
+    states = await drain(communicator)
+    final = states[-1]
+    assert final["status"] == "closed" and not final["counting"]
+    assert final["tally"]["counted"] == 30
+    assert final["outcome"] is not None
     await communicator.disconnect()
 
 

@@ -107,3 +107,76 @@ def test_repeated_failed_logins_are_rate_limited(client):
     assert "_auth_user_id" not in client.session
     assert response.status_code == 200
     assert "Te veel inlogpogingen" in response.content.decode()
+
+
+def test_password_reset_answers_alike_for_members_and_everyone_else(client):
+    """Issue #13: the reset form said "niet in het ledenregister" for an address outside the
+    register (or a suspended member's) and redirected for a member's, so anyone could test
+    addresses against the register. Now the answer is the same; only the mailbox differs."""
+    member(email="anna@example.nl")
+    former = member(email="former@example.nl")
+    Membership.objects.filter(user=former).update(status=MembershipStatus.SUSPENDED)
+    answers = set()
+    for email in ("anna@example.nl", "former@example.nl", "stranger@example.nl"):
+        response = client.post(reverse("account_reset_password"), {"email": email})
+        answers.add((response.status_code, response.get("Location"), response.content))
+    assert len(answers) == 1, answers
+    assert next(iter(answers))[:2] == (302, reverse("account_reset_password_done"))
+    mailed = {message.to[0]: message.body for message in mail.outbox}
+    assert "/accounts/password/reset/key/" in mailed["anna@example.nl"]
+    for other in ("former@example.nl", "stranger@example.nl"):
+        assert "/accounts/password/reset/key/" not in mailed[other]
+        assert "niet in het ledenregister" in mailed[other]
+
+
+@pytest.mark.parametrize("role", ["member", "board"])
+@pytest.mark.parametrize("status", [MembershipStatus.SUSPENDED, MembershipStatus.ENDED])
+def test_a_suspended_member_loses_the_session_they_have_open(client, role, status):
+    """Issue #13: suspending a member did not end their session, so an open browser kept its
+    voting rights (a board member, being staff, even kept logging in)."""
+    from ballots.models import Participation
+    from tests.factories import add_totp, board_member, choice, open_ballot
+
+    anna = member(email="anna@example.nl") if role == "member" else board_member()
+    if role == "board":
+        add_totp(anna)
+    ballot = open_ballot()
+    client.force_login(anna)
+    assert client.get(ballot.get_absolute_url()).status_code == 200
+    # As the admin's membership page saves it.
+    membership = Membership.objects.get(user=anna)
+    membership.status = status
+    membership.save()
+    vote = {"step": "cast", "choice": str(choice(ballot, "Voor").pk)}
+    response = client.post(reverse("ballots:vote", args=[ballot.pk]), vote)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_inactive")
+    assert not Participation.objects.filter(ballot=ballot).exists()
+    assert "_auth_user_id" not in client.session
+    assert client.get(ballot.get_absolute_url()).status_code == 302  # to the login page
+    assert client.get(reverse("faq:my_questions")).status_code == 302
+
+
+def test_adding_an_address_answers_alike_and_mails_no_one(client):
+    """Found with issue #13: on "Mijn account" a member adding another member's address got a
+    confirmation mail sent to that member, and an address outside the register got "niet in
+    het ledenregister": a way to test any address against the register. The address comes
+    from the register, so adding one is refused, in the same words for every address."""
+    from tests.abuse.helpers import messages_of
+
+    anna = member(email="anna@example.nl")
+    member(email="bert@example.nl")
+    client.force_login(anna)
+    answers = set()
+    for email in ("bert@example.nl", "stranger@example.nl", "anna.prive@example.nl"):
+        response = client.post(reverse("account_email"), {"action_add": "", "email": email})
+        # The page as it would read with any address typed in (the CSRF token is masked anew
+        # on every page).
+        page = re.sub(r'value="[^"]*"', "", response.content.decode().replace(email, "ADDRESS"))
+        answers.add((response.status_code, page, tuple(map(str, messages_of(response)))))
+    assert len(answers) == 1
+    assert "Uw e-mailadres komt uit het ledenregister" in next(iter(answers))[1]
+    assert mail.outbox == []
+    assert list(EmailAddress.objects.filter(user=anna).values_list("email", flat=True)) == [
+        "anna@example.nl"
+    ]

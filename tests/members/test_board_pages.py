@@ -116,3 +116,69 @@ def test_confirm_requires_csrf_token(utrecht):
     client.force_login(user)
     response = client.post(reverse("members:register_import_confirm"), {"sha256": "x"})
     assert response.status_code == 403
+
+
+def test_preview_counts_one_error_in_the_singular_and_names_every_problem_of_a_row(
+    board_client, utrecht
+):
+    """The summary said "1 fouten", and a row whose region was unknown and whose address
+    belonged to another member named only the region."""
+    member(email="taken@example.nl", membership_number="0001", region=utrecht)
+    upload(board_client, f"{HEADER}\n5002;Bert;taken@example.nl;mars;member;\n")
+    preview = board_client.get(reverse("members:register_import_preview"))
+    content = preview.content.decode()
+    assert "<strong>1</strong> fout</li>" in content
+    assert (
+        "Regel 2: onbekende regio &#x27;mars&#x27;; "
+        "e-mailadres &#x27;taken@example.nl&#x27; hoort al bij lid 0001"
+    ) in content
+    response = board_client.post(
+        reverse("members:register_import_confirm"),
+        {"sha256": preview.context["sha256"]},
+        follow=True,
+    )
+    assert "Er is niets geïmporteerd: 1 regel bevat fouten." in response.content.decode()
+
+
+def _import(client, text: str):
+    upload(client, text)
+    preview = client.get(reverse("members:register_import_preview"))
+    return client.post(
+        reverse("members:register_import_confirm"), {"sha256": preview.context["sha256"]}
+    )
+
+
+def test_roles_given_and_taken_by_the_import_are_recorded(board_client, utrecht):
+    """Issue #13: roles change only through the import, and each change says who made it."""
+    from members.models import RoleChange
+
+    anna = member(email="anna@example.nl", membership_number="5001", region=utrecht)
+    bert = member(email="bert@example.nl", membership_number="5002", region=utrecht)
+    response = _import(
+        board_client,
+        f"{HEADER}\n5001;Anna;anna@example.nl;utrecht;board;\n"
+        f"5002;Bert;bert@example.nl;utrecht;ambassador;40\n"
+        f"5003;Cees;cees@example.nl;utrecht;member;\n",
+    )
+    assert response.status_code == 302
+    board = board_client.session["_auth_user_id"]
+    recorded = {
+        (change.user_id, change.role, change.change, str(change.changed_by_id))
+        for change in RoleChange.objects.all()
+    }
+    assert recorded == {
+        (anna.pk, "board", "rol: lid → bestuur", board),
+        (bert.pk, "ambassador", "rol: lid → ambassadeur", board),
+    }  # Cees is a new plain member: no role changed
+    _import(board_client, f"{HEADER}\n5001;Anna;anna@example.nl;utrecht;member;\n")
+    assert RoleChange.objects.filter(user=anna).first().change == "rol: bestuur → lid"
+
+
+@pytest.mark.parametrize("weight", ["²", "٣", "1" * 5000, "+7", " 1 2"])
+def test_a_weight_that_is_no_plain_number_is_a_row_error(board_client, utrecht, weight):
+    """'²' is a digit to str.isdigit() but not to int(): the upload answered with a 500."""
+    upload(board_client, f"{HEADER}\n5001;Anna;anna@example.nl;utrecht;ambassador;{weight}\n")
+    preview = board_client.get(reverse("members:register_import_preview"))
+    assert preview.status_code == 200
+    [error] = preview.context["plan"].errors
+    assert error.line == 2 and "stemgewicht" in error.message and "geheel getal" in error.message

@@ -55,7 +55,7 @@ def register_snapshot():
 
 def test_good_file_creates_exactly_its_rows(regions):
     plan = apply_register_import(GOOD)
-    assert plan.summary() == "4 nieuw, 0 gewijzigd, 0 ongewijzigd, 0 fout(en)"
+    assert plan.summary() == "4 nieuw, 0 gewijzigd, 0 ongewijzigd, 0 fouten"
     assert Membership.objects.count() == 4
     assert User.objects.count() == 4
     anna = User.objects.get(email="anna@example.nl")
@@ -76,7 +76,7 @@ def test_importing_the_same_file_again_changes_nothing(regions):
     apply_register_import(GOOD)
     before = register_snapshot()
     plan = apply_register_import(GOOD)
-    assert plan.summary() == "0 nieuw, 0 gewijzigd, 4 ongewijzigd, 0 fout(en)"
+    assert plan.summary() == "0 nieuw, 0 gewijzigd, 4 ongewijzigd, 0 fouten"
     assert register_snapshot() == before
 
 
@@ -131,7 +131,7 @@ def test_changes_are_previewed_then_applied(regions):
         "1005,Eva Mulder,eva@example.nl,zeeland,ambassador,",
     )
     plan = plan_register_import(changed)
-    assert plan.summary() == "1 nieuw, 3 gewijzigd, 1 ongewijzigd, 0 fout(en)"
+    assert plan.summary() == "1 nieuw, 3 gewijzigd, 1 ongewijzigd, 0 fouten"
     changes = {planned.row.membership_number: planned.changes for planned in plan.updates}
     assert changes["1001"] == [
         "naam: 'Anna de Vries' → 'Anna de Vries-Smit'",
@@ -153,7 +153,7 @@ def test_changes_are_previewed_then_applied(regions):
     assert Mandate.objects.current().get(region__code="zeeland").user.email == "eva@example.nl"
     assert not Mandate.objects.current().filter(user__email="cees@example.nl").exists()
     assert (
-        plan_register_import(changed).summary() == "0 nieuw, 0 gewijzigd, 5 ongewijzigd, 0 fout(en)"
+        plan_register_import(changed).summary() == "0 nieuw, 0 gewijzigd, 5 ongewijzigd, 0 fouten"
     )
 
 
@@ -227,7 +227,7 @@ def test_existing_address_with_capitals_is_found(regions):
     user = User.objects.create_user(email="x@example.nl", full_name="Anna")
     User.objects.filter(pk=user.pk).update(email="Anna@Example.nl")
     plan = apply_register_import(register("1001,Anna,anna@example.nl,utrecht,member,"))
-    assert plan.summary() == "1 nieuw, 0 gewijzigd, 0 ongewijzigd, 0 fout(en)"
+    assert plan.summary() == "1 nieuw, 0 gewijzigd, 0 ongewijzigd, 0 fouten"
     assert Membership.objects.get(membership_number="1001").user_id == user.pk
 
 

@@ -5,12 +5,19 @@ The expected answers are written out per URL name below. A URL pattern that has 
 fails the test: whoever adds a page decides, here, who may open it. The Django admin is
 checked against its own rule: anonymous users and non-staff members are always sent to its
 login; a staff board member gets a model's list and add pages exactly when the board role
-holds the view and add permission for that model, and never a server error elsewhere.
+holds the view and add permission for that model, and never a server error elsewhere. What
+the admin's forms let a board member change (rights, passwords, groups, mandates, second
+factors, email addresses) is posted and checked in the database, below; so is the socket's
+origin check.
 """
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from channels.db import database_sync_to_async
-from django.contrib.auth.models import Permission
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -18,7 +25,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from ballots import services
 from ballots.checkin import checkin_token
 from faq.models import MemberQuestion
+from members.models import Mandate
 from tests.factories import (
+    INTERIM_SETTINGS,
+    INTERIM_SETTINGS_IDS,
     BallotFactory,
     MandateFactory,
     PositionPaperFactory,
@@ -49,6 +59,7 @@ GET_MATRIX: dict[str, tuple[int, ...]] = {
     # site
     "home": PUBLIC,
     "healthz": PUBLIC,
+    "favicon": (301, 301, 301, 301, 301),  # to the static SVG icon, for everyone
     "set_language": (302, 302, 302, 302, 302),  # a GET changes nothing, it only redirects
     # live
     "ballot_live_state": (403, 200, 200, 200, 200),
@@ -66,7 +77,8 @@ GET_MATRIX: dict[str, tuple[int, ...]] = {
     "ballots:attendance": BOARD_ONLY,
     "ballots:checkin_display": BOARD_ONLY,
     "ballots:checkin": LOGGED_IN,  # a confirmation page; the POST records presence
-    "ballots:download": BOARD_ONLY,
+    # The ballot is open: no export yet, and the board is told why (see test_exports_*).
+    "ballots:download": (302, 403, 403, 403, 409),
     "ballots:approve": BOARD_ONLY,
     "ballots:document": NOT_FOUND_WHEN_LOGGED_IN,  # not certified yet: no document
     "ballots:verify": PUBLIC,
@@ -261,6 +273,53 @@ def test_state_changing_board_endpoints_refuse_everyone_else(world):
     assert ballot.status == "open"
 
 
+# Exports (issue #13): the open ballot above was exported with its interim tally and roll
+# call. Every format, for every role, before and after closing.
+NOT_YET = (302, 403, 403, 403, 409)  # 409: the board may export, but not in this state
+EXPORTS_BEFORE_CLOSING = dict.fromkeys(("json", "csv", "xlsx", "pdf"), NOT_YET)
+EXPORTS_AFTER_CLOSING = {
+    "json": BOARD_ONLY,
+    "csv": BOARD_ONLY,
+    "xlsx": BOARD_ONLY,
+    "pdf": NOT_YET,  # closed, not yet certified: no signed proces-verbaal
+}
+
+
+def _export_answers(people, ballot, designed) -> list[str]:
+    from django.urls import reverse
+
+    wrong = []
+    for fmt, answers in designed.items():
+        path = reverse("ballots:download", args=[ballot.pk, fmt])
+        for role, expected in zip(ROLES, answers, strict=True):
+            got = _client_for(role, people).get(path).status_code
+            if got != expected:
+                wrong.append(f"{path} as {role}: {got}, designed {expected}")
+    return wrong
+
+
+@pytest.mark.parametrize(
+    "kind",
+    INTERIM_SETTINGS,
+    ids=INTERIM_SETTINGS_IDS,
+)
+def test_exports_exist_only_after_closing(world, kind):
+    from ballots.exports import FORMATS
+
+    assert set(EXPORTS_BEFORE_CLOSING) == set(EXPORTS_AFTER_CLOSING) == set(FORMATS)
+    people = world[0]
+    ballot = BallotFactory(**kind)
+    ballot.regions.set([people["member"].membership.region])
+    wrong = _export_answers(people, ballot, EXPORTS_BEFORE_CLOSING)  # a draft
+    services.open_ballot(ballot, notify=False)
+    voted = ballot.choices.get(label="Voor")
+    services.cast_vote(ballot_id=ballot.pk, user=people["member"], choice=voted.pk)
+    wrong += _export_answers(people, ballot, EXPORTS_BEFORE_CLOSING)
+    services.close_ballot(ballot)
+    wrong += _export_answers(people, ballot, EXPORTS_AFTER_CLOSING)
+    assert not wrong, "\n".join(wrong)
+
+
 def test_admin_lists_and_add_pages_follow_model_permissions(world):
     people = world[0]
     wrong = []
@@ -363,3 +422,298 @@ def test_admin_login_goes_through_allauth(client):
     client.force_login(board)
     response = client.get("/beheer/login/?next=https://evil.example/")
     assert response.status_code == 302 and response["Location"] == "/beheer/"
+
+
+# --- What the admin pages DO for a board member (issue #13) ---------------------------------
+# A board member re-posted a user's change form with is_superuser=on and became superuser, and
+# set a member's password through /beheer/members/user/<id>/password/ and logged in as them.
+# These tests post each form as the page itself would send it and check the database, not
+# only the status code.
+
+NEW_PASSWORD = "een-nieuw-wachtwoord-42"
+
+
+@pytest.fixture
+def admin_world():
+    """A board member (with a second factor), a colleague on the board, a member with a
+    second factor and a verified address, and a superuser to read the forms with."""
+    board, colleague = board_member(), board_member()
+    for person in (board, colleague):
+        add_totp(person)
+    target = member()
+    add_totp(target)
+    root = get_user_model().objects.create_superuser(email="root@example.nl", password="x")
+    add_totp(root)
+    return board, colleague, target, root
+
+
+def _as_posted(form) -> dict:
+    """What a browser posts for `form` as rendered, unchanged."""
+    data = {}
+    for bound in form:
+        value, widget = bound.value(), bound.field.widget
+        if isinstance(widget, forms.MultiWidget):
+            parts = value if isinstance(value, list) else widget.decompress(value)
+            for suffix, part in zip(widget.widgets_names, parts, strict=True):
+                data[bound.html_name + suffix] = "" if part is None else str(part)
+        elif isinstance(widget, forms.CheckboxInput):
+            if value:
+                data[bound.html_name] = "on"
+        elif isinstance(value, list | tuple):
+            data[bound.html_name] = [str(item) for item in value]
+        elif value is not None:
+            data[bound.html_name] = str(value)
+    return data
+
+
+def _change_form(root, path: str) -> dict:
+    """The admin change form at `path` exactly as a superuser gets it (with its inlines), so a
+    refused change is refused by the page, never by a half-filled form."""
+    client = Client()
+    client.force_login(root)
+    response = client.get(path)
+    assert response.status_code == 200, path
+    data = _as_posted(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        data |= _as_posted(inline.formset.management_form)
+        for form in inline.formset.forms:
+            data |= _as_posted(form)
+    return data
+
+
+def _rights(user) -> tuple:
+    user = get_user_model().objects.get(pk=user.pk)
+    return (
+        user.email,
+        user.is_staff,
+        user.is_superuser,
+        sorted(user.groups.values_list("name", flat=True)),
+        sorted(user.user_permissions.values_list("codename", flat=True)),
+        user.password,
+    )
+
+
+def _raise_rights(client, root, user):
+    """Post `user`'s change form with every right switched on and another address."""
+    path = f"/beheer/members/user/{user.pk}/change/"
+    data = _change_form(root, path) | {
+        "email": "overgenomen@example.nl",
+        "is_staff": "on",
+        "is_superuser": "on",
+        "groups": [str(pk) for pk in Group.objects.values_list("pk", flat=True)],
+        "user_permissions": [str(pk) for pk in Permission.objects.values_list("pk", flat=True)],
+    }
+    return client.post(path, data)
+
+
+def test_board_member_cannot_raise_rights_in_the_user_form(admin_world):
+    board, colleague, target, root = admin_world
+    Group.objects.get_or_create(name="Secretariaat")
+    client = _client_for("board", {"board": board})
+    for user in (board, colleague, target):
+        before = _rights(user)
+        _raise_rights(client, root, user)
+        assert _rights(user) == before, f"the board member changed the rights of {user}"
+    # The control: the same form, posted by a superuser, does change them.
+    _raise_rights(_client_for("root", {"root": root}), root, target)
+    assert get_user_model().objects.get(pk=target.pk).is_superuser
+
+
+def test_board_member_cannot_set_anyones_password(admin_world):
+    board, colleague, target, root = admin_world
+    client = _client_for("board", {"board": board})
+    form = {"usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    for user in (target, colleague, root):
+        path = f"/beheer/members/user/{user.pk}/password/"
+        posted = client.post(path, form)
+        assert not get_user_model().objects.get(pk=user.pk).check_password(NEW_PASSWORD)
+        assert posted.status_code == 403 and client.get(path).status_code == 403
+    # So the member's account cannot be taken over with a password the board member chose.
+    assert not Client().login(email=target.email, password=NEW_PASSWORD)
+
+
+def test_board_member_cannot_touch_second_factors_or_email_addresses(admin_world):
+    """As the attacker did: first try to become superuser, then remove a colleague's second
+    factor and re-point a member's address (which would let a password reset take over)."""
+    board, colleague, target, root = admin_world
+    client = _client_for("board", {"board": board})
+    _raise_rights(client, root, board)
+    factors = list(Authenticator.objects.filter(user=colleague).values_list("pk", flat=True))
+    address = EmailAddress.objects.get(user=target)
+    for pk in factors:
+        for action in ("change", "delete"):
+            path = f"/beheer/mfa/authenticator/{pk}/{action}/"
+            assert client.get(path).status_code == 403, path
+            client.post(path, {"post": "yes"})
+    path = f"/beheer/account/emailaddress/{address.pk}/change/"
+    assert client.get(path).status_code == 403
+    client.post(path, {"user": board.pk, "email": "overgenomen@example.nl", "verified": "on"})
+    client.post(f"/beheer/account/emailaddress/{address.pk}/delete/", {"post": "yes"})
+    assert sorted(Authenticator.objects.filter(user=colleague).values_list("pk", flat=True)) == (
+        sorted(factors)
+    )
+    assert EmailAddress.objects.get(pk=address.pk).email == address.email
+    assert EmailAddress.objects.get(pk=address.pk).user_id == target.pk
+
+
+def test_board_member_cannot_hand_out_roles_in_the_admin(admin_world):
+    """Roles come from the register import (recorded) or a superuser: not from the board
+    group's admin page, the user list's actions, or an ambassador's mandate."""
+    board, _colleague, target, _root = admin_world
+    client = _client_for("board", {"board": board})
+    bestuur = Group.objects.get(name="Bestuur")
+    before = sorted(bestuur.permissions.values_list("pk", flat=True))
+    client.post(
+        f"/beheer/auth/group/{bestuur.pk}/change/",
+        {"name": "Bestuur", "permissions": list(Permission.objects.values_list("pk", flat=True))},
+    )
+    assert sorted(bestuur.permissions.values_list("pk", flat=True)) == before
+    region = target.membership.region
+    mandate_form = {
+        "region": region.pk,
+        "user": board.pk,
+        "weight": "500",
+        "valid_from": "2020-01-01",
+    }
+    client.post("/beheer/members/mandate/add/", mandate_form)
+    assert not Mandate.objects.filter(user=board).exists()
+    client.post("/beheer/members/user/add/", {
+        "email": "nep@example.nl", "full_name": "Nep", "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD, "usable_password": "true",
+    })  # fmt: skip
+    assert not get_user_model().objects.filter(email="nep@example.nl").exists()
+
+
+def test_the_board_role_holds_no_permission_over_accounts_or_roles(db):
+    """The board works in the product; accounts, rights, second factors, addresses and
+    mandates are the register import's and the superuser's."""
+    from members.roles import sync_board_group
+
+    held = {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in sync_board_group().permissions.select_related("content_type")
+    }
+    accounts = ("auth.", "account.", "mfa.", "sessions.", "admin.", "contenttypes.")
+    writes = {f"members.{a}_{m}" for a in ("add", "change", "delete") for m in ("user", "mandate")}
+    dangerous = {name for name in held if name.startswith(accounts) or name in writes}
+    assert not dangerous, dangerous
+
+
+def test_staff_with_change_user_still_cannot_edit_rights_or_passwords(admin_world):
+    """Defence in depth: even a staff account given members.change_user directly (a
+    secretariat account, say) gets those fields read-only and the password page refused."""
+    _board, _colleague, target, root = admin_world
+    clerk = get_user_model().objects.create_user(email="secretariaat@example.nl", is_staff=True)
+    add_totp(clerk)
+    clerk.user_permissions.add(
+        Permission.objects.get(content_type__app_label="members", codename="view_user"),
+        Permission.objects.get(content_type__app_label="members", codename="change_user"),
+    )
+    client = _client_for("clerk", {"clerk": clerk})
+    for user in (clerk, target):
+        before = _rights(user)
+        _raise_rights(client, root, user)
+        assert _rights(user) == before, f"the clerk changed the rights of {user}"
+        path = f"/beheer/members/user/{user.pk}/password/"
+        form = {"usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+        assert client.post(path, form).status_code == 403
+        assert not get_user_model().objects.get(pk=user.pk).check_password(NEW_PASSWORD)
+    # Not even the password hash is shown on the page.
+    page = client.get(f"/beheer/members/user/{target.pk}/change/").content.decode()
+    assert target.password not in page
+
+
+# --- The socket's origin (issue #13): channels' AllowedHostsOriginValidator compared host
+# names only, so a page on any port of an allowed host could open a socket with the member's
+# cookie. The site is at 127.0.0.1:8000 here (the Host header a browser sends).
+
+SITE_HOST = "127.0.0.1:8000"
+
+
+@database_sync_to_async
+def _member_and_open_ballot():
+    region = RegionFactory()
+    user = member(region=region)
+    ballot = BallotFactory()
+    ballot.regions.set([region])
+    services.open_ballot(ballot, notify=False)
+    return user, ballot
+
+
+async def _connects(ballot, user, origin: str, host: str = SITE_HOST) -> bool:
+    from channels.testing import WebsocketCommunicator
+
+    from config.asgi import application
+    from tests.live.helpers import session_cookie
+
+    headers = [
+        (b"host", host.encode()),
+        (b"origin", origin.encode()),
+        (b"cookie", f"sessionid={await session_cookie(user)}".encode()),
+    ]
+    path = f"/ws/ballots/{ballot.pk}/live/"
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    connected, _ = await communicator.connect(timeout=5)
+    await communicator.disconnect()
+    return connected
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "http://127.0.0.1:8001",  # another port of the same, allowed host
+        "http://127.0.0.1",  # port 80
+        "https://127.0.0.1:8443",
+        "http://localhost:8000",  # another allowed host name, not the page's own
+        "http://evil.example:8000",
+        "null",
+    ],
+)
+async def test_websocket_refuses_pages_of_another_origin(origin):
+    user, ballot = await _member_and_open_ballot()
+    assert not await _connects(ballot, user, origin)
+
+
+async def test_websocket_accepts_the_sites_own_pages():
+    user, ballot = await _member_and_open_ballot()
+    assert await _connects(ballot, user, f"http://{SITE_HOST}")
+    assert await _connects(ballot, user, "https://127.0.0.1", host="127.0.0.1")
+    # A Host outside ALLOWED_HOSTS is no site of ours, even when the origin matches it.
+    assert not await _connects(ballot, user, "http://evil.example", host="evil.example")
+
+
+async def test_websocket_refuses_a_member_suspended_since_logging_in():
+    """Issue #13: a suspended member's open session kept its rights, the live socket too."""
+    user, ballot = await _member_and_open_ballot()
+
+    @database_sync_to_async
+    def suspend():
+        membership = user.membership
+        membership.status = "suspended"
+        membership.save()  # as the admin's membership page does
+
+    await suspend()
+    # The helper logs in without the login checks: a session opened before the suspension.
+    assert (await refusal(await watcher(ballot.pk, user)))[1] == 4401
+
+
+def test_board_member_keeps_the_admin_pages_the_board_works_with(admin_world):
+    """The control for the tests above: ending a membership, drafting a ballot and editing the
+    FAQ still work for the board in the admin; the role changes it made are visible."""
+    board, _colleague, target, root = admin_world
+    client = _client_for("board", {"board": board})
+    membership = target.membership
+    path = f"/beheer/members/membership/{membership.pk}/change/"
+    data = _change_form(root, path) | {"status": "ended", "ended_on": "2030-01-01"}
+    assert client.post(path, data).status_code == 302
+    membership.refresh_from_db()
+    assert membership.status == "ended"
+    for page in (
+        "/beheer/ballots/ballot/add/",
+        "/beheer/faq/question/add/",
+        "/beheer/faq/positionpaper/add/",
+        "/beheer/members/mandate/",
+        "/beheer/members/rolechange/",
+        f"/beheer/members/user/{target.pk}/change/",  # read-only
+    ):
+        assert client.get(page).status_code == 200, page

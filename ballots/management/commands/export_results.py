@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ballots.exports import FORMATS, NoSignedDocument, export
+from ballots.exports import FORMATS, ExportRefused, export
 from ballots.models import Ballot
 
 
@@ -23,8 +23,8 @@ class Command(BaseCommand):
             raise CommandError(f"{fmt.upper()} is binair: geef een bestand op met -o")
         try:
             data = export(found, fmt)
-        except NoSignedDocument as exc:
-            raise CommandError(str(exc)) from exc
+        except ExportRefused as refused:  # not closed yet, or (PDF) not certified yet
+            raise CommandError(str(refused)) from refused
         if output is None:
             sys.stdout.buffer.write(data)
             return

@@ -46,6 +46,8 @@ class Command(BaseCommand):
         if not plan.ok:
             for error in plan.errors:
                 self.stderr.write(f"{file}: {error}")
-            raise CommandError(f"{file}: niets geïmporteerd, {len(plan.errors)} foute regel(s).")
+            count = len(plan.errors)
+            lines = "1 foute regel" if count == 1 else f"{count} foute regels"
+            raise CommandError(f"{file}: niets geïmporteerd, {lines}.")
         verb = "zou importeren" if dry_run else "geïmporteerd"
         self.stdout.write(self.style.SUCCESS(f"{file}: {verb}: {plan.summary()}"))

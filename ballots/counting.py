@@ -1,0 +1,155 @@
+"""Counting a closed ballot: the one mix of a secret ballot, the final seal, the result.
+
+Runs after `services.stop_voting` has committed, so no vote can arrive and no lock stops
+anyone from voting elsewhere. Work happens in bounded transactions (SEAL_BATCH votes each,
+under the ballot's ledger lock), so memory and lock time stay flat from 100 to 100,000 votes,
+and a count interrupted by a crash simply continues where it stopped (the worker's tick looks
+for closed ballots without a result).
+
+The mix (secret ballots): each transaction takes a uniformly random sample of the remaining
+pending votes (the operating system's randomness), decrypts them with the ballot's key,
+shuffles them, and writes the ledger entries and then the Vote rows (already pointing at
+their entries: no UPDATE, so no second row version) in that order, and deletes the pending
+rows. After closing everyone who voted is known, so a random split into transactions tells
+nothing; the Vote ids, xmin and physical order follow the shuffle, not the voters. A vote
+keeps its reporting group only if the breakdown may be published (tally.secret_breakdown):
+otherwise no row, entry or export of it carries one. When the result is recorded, the key
+file is deleted: the dead pending tuples and any dump taken while voting was open become
+unreadable for good.
+"""
+
+import logging
+import secrets
+
+from django.db import transaction
+
+from ballots import ledger, vote_keys
+from ballots.errors import BallotError
+from ballots.live import marks as live
+from ballots.locks import ledger_lock
+from ballots.models import Ballot, BallotStatus, Participation, PendingVote, Vote
+from ballots.sealing import SEAL_BATCH, append_seal, seal_named, vote_payload
+
+logger = logging.getLogger(__name__)
+_random = secrets.SystemRandom()
+
+
+class CountRefused(BallotError):
+    """The box does not match what the ledger and participations say: nothing is counted."""
+
+
+def count(ballot: Ballot) -> Ballot:
+    """Count a closed ballot (idempotent: a counted ballot is returned as it is)."""
+    from ballots.tally import secret_breakdown
+
+    ballot = Ballot.objects.get(pk=ballot.pk)
+    if ballot.status != BallotStatus.CLOSED or ballot.is_counted:
+        return ballot
+    if ballot.is_secret:
+        _check_box(ballot)
+        keep_groups, _reason = secret_breakdown(ballot)
+        while _mix_batch(ballot, keep_groups=keep_groups):
+            pass
+    else:
+        while seal_named(ballot):
+            pass
+    return _record_result(ballot)
+
+
+def _check_box(ballot: Ballot) -> None:
+    """Every participation left exactly one encrypted vote (or, after an interrupted count,
+    its counted rows): more or fewer means rows were added or removed behind our back."""
+    voted = Participation.objects.filter(ballot=ballot).count()
+    pending = PendingVote.objects.filter(ballot=ballot).count()
+    counted = Vote.objects.filter(ballot=ballot).values("receipt_hash").distinct().count()
+    if pending + counted != voted:
+        raise CountRefused(
+            f"De stembus klopt niet: {voted} kiezers stemden, maar er zijn {pending} "
+            f"ongetelde en {counted} getelde stemmen. Er is niets geteld."
+        )
+
+
+def _mix_batch(ballot: Ballot, *, keep_groups: bool) -> int:
+    with transaction.atomic():
+        ledger_lock(ballot.pk)
+        remaining = list(PendingVote.objects.filter(ballot=ballot).values_list("pk", flat=True))
+        if not remaining:
+            return 0
+        chosen = _random.sample(remaining, min(SEAL_BATCH, len(remaining)))
+        del remaining
+        choices = set(ballot.choices.values_list("pk", flat=True))
+        groups = set(ballot.reporting_groups.values_list("pk", flat=True))
+        votes = []
+        for row in PendingVote.objects.filter(pk__in=chosen).only("sealed").iterator():
+            votes += _votes_of(ballot, row, choices, groups, keep_groups)
+        _random.shuffle(votes)
+        entries = ledger.append(ballot, [("vote", vote_payload(v)) for v in votes])
+        for vote, entry in zip(votes, entries, strict=True):
+            vote.ledger_entry = entry
+        Vote.objects.bulk_create(votes, batch_size=1000)
+        PendingVote.objects.filter(pk__in=chosen).delete()
+        return len(chosen)
+
+
+def _votes_of(ballot, row, choices: set, groups: set, keep_groups: bool) -> list[Vote]:
+    try:
+        data = vote_keys.open_sealed(ballot.vote_key_id, ballot.pk, row.sealed)
+    except ValueError:
+        raise CountRefused(
+            "Een versleutelde stem is gewijzigd of hoort niet bij deze stemming; er is niets "
+            "geteld."
+        ) from None
+    group = data.get("group")
+    if group is not None and group not in groups:
+        raise CountRefused("Een stem noemt een groep die niet bij deze stemming hoort.")
+    votes = []
+    for choice_id, weight in data["parts"]:
+        if choice_id not in choices or not isinstance(weight, int) or weight <= 0:
+            raise CountRefused("Een stem noemt een keuze die niet bij deze stemming hoort.")
+        votes.append(
+            Vote(
+                ballot=ballot,
+                choice_id=choice_id,
+                weight=weight,
+                group_id=group if keep_groups else None,
+                receipt_hash=data["receipt"],
+            )
+        )
+    return votes
+
+
+def _record_result(ballot: Ballot) -> Ballot:
+    from ballots.tally import result_summary
+
+    with transaction.atomic():
+        ledger_lock(ballot.pk)
+        ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+        if ballot.is_counted:
+            return ballot
+        if PendingVote.objects.filter(ballot=ballot).exists():
+            raise CountRefused("Er staan nog ongetelde stemmen klaar; de telling loopt nog.")
+        summary = result_summary(ballot)
+        append_seal(ballot)
+        ledger.append(ballot, [("counted", {"result": summary})])
+        ballot.final_result = summary
+        ballot.final_seal = ledger.head(ballot)[1]
+        ballot.save(update_fields=["final_result", "final_seal"])
+        live.announce(ballot.pk)
+        if ballot.vote_key_id:
+            key_id = ballot.vote_key_id
+            transaction.on_commit(lambda: vote_keys.destroy_key(key_id))
+    logger.info("ballot %s counted", ballot.pk)
+    return ballot
+
+
+def count_unfinished() -> list[int]:
+    """The worker's catch-up: finish every count that was interrupted."""
+    done = []
+    for ballot in Ballot.objects.filter(status=BallotStatus.CLOSED, final_result__isnull=True):
+        try:
+            count(ballot)
+        except BallotError:
+            logger.exception("count of ballot %s refused", ballot.pk)
+            continue
+        done.append(ballot.pk)
+    return done
