@@ -23,7 +23,7 @@ import secrets
 
 from django.db import transaction
 
-from ballots import ledger, vote_keys
+from ballots import bulk_copy, ledger, vote_keys
 from ballots.errors import BallotError
 from ballots.live import marks as live
 from ballots.locks import ledger_lock
@@ -86,9 +86,38 @@ def _mix_batch(ballot: Ballot, *, keep_groups: bool) -> int:
         entries = ledger.append(ballot, [("vote", vote_payload(v)) for v in votes])
         for vote, entry in zip(votes, entries, strict=True):
             vote.ledger_entry = entry
-        Vote.objects.bulk_create(votes, batch_size=1000)
+        _insert_votes(votes)
         PendingVote.objects.filter(pk__in=chosen).delete()
         return len(chosen)
+
+
+VOTE_COLUMNS = [
+    "ballot_id",
+    "choice_id",
+    "weight",
+    "region_id",
+    "group_id",
+    "receipt_hash",
+    "ranking",
+    "elector_id",
+    "cast_by_proxy",
+    "withdrawn",
+    "withdrawal_entry_id",
+    "ledger_entry_id",
+]
+
+
+def _insert_votes(votes: list[Vote]) -> None:
+    if not bulk_copy.use_copy(len(votes)):
+        Vote.objects.bulk_create(votes, batch_size=1000)
+        return
+    # In the shuffled order, ids from the sequence: the physical order follows the shuffle.
+    ids = bulk_copy.next_ids(Vote, len(votes))
+    bulk_copy.copy_rows(
+        Vote,
+        ["id", *VOTE_COLUMNS],
+        [(pk, *(getattr(v, c) for c in VOTE_COLUMNS)) for pk, v in zip(ids, votes, strict=True)],
+    )
 
 
 def _votes_of(ballot, row, choices: set, groups: set, keep_groups: bool) -> list[Vote]:
@@ -102,6 +131,11 @@ def _votes_of(ballot, row, choices: set, groups: set, keep_groups: bool) -> list
     group = data.get("group")
     if group is not None and group not in groups:
         raise CountRefused("Een stem noemt een groep die niet bij deze stemming hoort.")
+    ranking = data.get("ranking")
+    if ranking is not None and not (
+        isinstance(ranking, list) and ranking and all(r in choices for r in ranking)
+    ):
+        raise CountRefused("Een rangschikking noemt een keuze die niet bij deze stemming hoort.")
     votes = []
     for choice_id, weight in data["parts"]:
         if choice_id not in choices or not isinstance(weight, int) or weight <= 0:
@@ -111,6 +145,7 @@ def _votes_of(ballot, row, choices: set, groups: set, keep_groups: bool) -> list
                 ballot=ballot,
                 choice_id=choice_id,
                 weight=weight,
+                ranking=ranking,
                 group_id=group if keep_groups else None,
                 receipt_hash=data["receipt"],
             )

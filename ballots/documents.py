@@ -47,6 +47,9 @@ _RESULT_HEAD = {
     "rejected": "Verworpen",
     "tie": "Staken der stemmen",
     "no_quorum": "Geen quorum",
+    "decided": "Uitslag",
+    "runoff": "Tweede ronde nodig",
+    "no_votes": "Geen besluit",
 }
 
 
@@ -107,6 +110,8 @@ def document_context(
     development_certificate: bool,
 ) -> dict:
     summary = ballot.final_result or result_summary(ballot)
+    if not ballot.is_proposal:
+        return _kind_context(ballot, summary, locals())
     decided = _decide(ballot, summary)
     weighted = ballot.is_weighted
     electorate, turnout = summary["electorate"], summary["turnout"]
@@ -145,12 +150,102 @@ def document_context(
         "roll_call": roll_call(ballot),
         "not_voted": _not_voted(ballot),
         "consultations": [_consultation(c) for c in _closed_consultations(ballot)],
+        "motion": _motion(ballot),
         "approvals": approvals,
         "seal": seal,
         "verify_url": verify_url,
         "qr_code": _qr_data_uri(verify_url),
         "generated_at": generated_at,
         "development_certificate": development_certificate,
+        "development_notice": DEVELOPMENT_NOTICE,
+        "signature_label": "Digitale handtekening van de vereniging:",
+    }
+
+
+def _motion(ballot: Ballot) -> dict | None:
+    """A motion: the amendments voted on first, each with its result, and the final text;
+    an amendment: the passage it replaces and the new wording."""
+    if ballot.amends_id:
+        return {
+            "amendment_of": ballot.amends,
+            "find": ballot.amendment_find,
+            "replace": ballot.amendment_replace,
+        }
+    if not ballot.motion_text:
+        return None
+    amendments = [
+        {
+            "ballot": a,
+            "reference": f"Stemming {a.pk}",
+            "explanation": (a.final_result or {}).get("outcome", {}).get("explanation", ""),
+            "adopted": (a.final_result or {}).get("outcome", {}).get("result") == "adopted",
+        }
+        for a in ballot.amendments.order_by("closes_at", "pk")
+    ]
+    return {
+        "original": ballot.motion_text,
+        "final_text": ballot.final_text or ballot.motion_text,
+        "amendments": amendments,
+    }
+
+
+def _kind_context(ballot: Ballot, summary: dict, given: dict) -> dict:
+    """The document of a kind other than a proposal: the method in one paragraph, votes per
+    option, the winners and, for ranked counts, every round (ballots.kinds)."""
+    from ballots.kinds import method_paragraph
+
+    decision = summary["decision"]
+    total = sum(c["weight"] for c in summary["choices"])
+    labels = [c["label"] for c in summary["choices"]]
+    electorate, turnout = summary["electorate"], summary["turnout"]
+    rounds = [
+        {**played, "cells": [played["tallies"].get(label, "") for label in labels]}
+        for played in decision.get("rounds", [])
+    ]
+    weighted = ballot.is_weighted
+    return {
+        "ballot": ballot,
+        "association": settings.ASSOCIATION_NAME,
+        "reference": f"Stemming {ballot.pk}",
+        "weighted": weighted,
+        "voter_noun": "ambassadeur" if weighted else "lid",
+        "provisional": ballot.status not in (BallotStatus.CLOSED, BallotStatus.CERTIFIED),
+        "electorate": electorate,
+        "turnout": turnout,
+        "turnout_share": _share(turnout["weight"], electorate["weight"]),
+        "choice_labels": labels,
+        "choices": [
+            {**c, "role_label": "optie", "role_is_label": True, "share": _share(c["weight"], total)}
+            for c in summary["choices"]
+        ],
+        "votes_total": sum(c["votes"] for c in summary["choices"]),
+        "weight_total": total,
+        "kind_label": ballot.get_kind_display(),
+        "method_paragraph": method_paragraph(ballot),
+        "decision": decision,
+        "rounds": rounds,
+        "quorum_rule": (
+            "geen quorum"
+            if ballot.quorum_percent is None
+            else f"{format_percentage(Fraction(ballot.quorum_percent) / 100, decimals=2)} "
+            f"van het {'gewogen ' if weighted else ''}electoraat"
+        ),
+        "outcome_head": _RESULT_HEAD.get(summary["outcome"]["result"], ""),
+        "outcome_result": summary["outcome"]["result"],
+        "explanation": summary["outcome"]["explanation"],
+        "regions": _region_rows(ballot, summary["regions"], labels),
+        "breakdown_by": summary.get("breakdown", {}).get("by", "region"),
+        "breakdown_note": summary.get("breakdown", {}).get("note", ""),
+        "group_minimum": settings.REPORTING_GROUP_MINIMUM,
+        "roll_call": roll_call(ballot),
+        "not_voted": _not_voted(ballot),
+        "consultations": [],
+        "approvals": given["approvals"],
+        "seal": given["seal"],
+        "verify_url": given["verify_url"],
+        "qr_code": _qr_data_uri(given["verify_url"]),
+        "generated_at": given["generated_at"],
+        "development_certificate": given["development_certificate"],
         "development_notice": DEVELOPMENT_NOTICE,
         "signature_label": "Digitale handtekening van de vereniging:",
     }

@@ -97,6 +97,9 @@ def export_data(ballot: Ballot) -> dict:
         "regions": summary["regions"],
         "breakdown": summary.get("breakdown", {"by": "region", "note": ""}),
         "outcome": summary["outcome"],
+        # Kinds other than a proposal: method, winners, rounds, lot seed (ballots.kinds)
+        "kind": ballot.kind,
+        "decision": summary.get("decision"),
         "roll_call": roll_call(ballot),
         "ledger_head": ballot.final_seal or ledger.head(ballot)[1],
     }
@@ -106,14 +109,34 @@ def as_json(ballot: Ballot) -> bytes:
     return json.dumps(export_data(ballot), ensure_ascii=False, indent=2).encode("utf-8")
 
 
+# The spreadsheets are read by people: Dutch words, not the codes JSON keeps (issue #16).
+RESULT_WORDS = {
+    "adopted": "aangenomen",
+    "rejected": "verworpen",
+    "tie": "staken der stemmen",
+    "no_quorum": "geen quorum",
+    "decided": "besloten",
+    "runoff": "tweede ronde nodig",
+    "no_votes": "geen geldige stemmen",
+}
+
+
 def _table_rows(data: dict) -> list[list]:
+    from ballots.models import BallotStatus
+
     labels = [c["label"] for c in data["choices"]]
+    result = data["outcome"]["result"]
     rows = [
         ["Stemming", data["question"]],
-        ["Status", data["status"]],
+        ["Status", str(BallotStatus(data["status"]).label)],
         ["Kiesgerechtigden", data["electorate"]["count"], "gewicht", data["electorate"]["weight"]],
         ["Opkomst", data["turnout"]["count"], "gewicht", data["turnout"]["weight"]],
-        ["Uitslag", data["outcome"]["result"], data["outcome"]["explanation"]],
+        ["Uitslag", RESULT_WORDS.get(result, result), data["outcome"]["explanation"]],
+        *(
+            [["Gekozen", ", ".join(data["decision"]["winners"])]]
+            if data.get("decision") and data["decision"].get("winners")
+            else []
+        ),
         ["Grootboekkop", data["ledger_head"]],
         [],
         ["Keuze", "Stemmen", "Gewicht"],

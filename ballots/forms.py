@@ -12,7 +12,11 @@ class VoteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.ballot = ballot
         self.weight = weight
+        self.shape = ballot.input_shape
         choices = [(str(c.pk), c.label) for c in ballot.choices.all()]
+        if self.shape != "one":
+            self._add_kind_fields(ballot, choices)
+            return
         self.fields["choice"] = forms.ChoiceField(
             # Django's message repeats the posted value (into the session, via messages).
             error_messages={"invalid_choice": _("Kies een van de keuzes van deze stemming.")},
@@ -28,14 +32,51 @@ class VoteForm(forms.Form):
                     min_value=0,
                     max_value=weight,
                     required=False,
+                    # static/js/split.js counts what is left to divide from these
+                    widget=forms.NumberInput(attrs={"data-split-part": "", "inputmode": "numeric"}),
                 )
+
+    def _add_kind_fields(self, ballot, choices) -> None:
+        """Approval: a checkbox per option. Ranked: a rank per option (1 = first choice),
+        which static/js/ranking.js turns into a list the voter reorders with buttons."""
+        if self.shape == "many":
+            limit = ballot.max_choices or len(choices)
+            self.fields["choices"] = forms.MultipleChoiceField(
+                error_messages={"invalid_choice": _("Kies alleen opties van deze stemming.")},
+                label=_("Kies ten hoogste %(limit)s") % {"limit": limit},
+                choices=choices,
+                widget=forms.CheckboxSelectMultiple,
+            )
+            return
+        places = [("", _("niet gerangschikt"))] + [
+            (str(n), str(n)) for n in range(1, len(choices) + 1)
+        ]
+        for pk, label in choices:
+            self.fields[f"rank_{pk}"] = forms.TypedChoiceField(
+                label=label, choices=places, coerce=int, required=False, empty_value=None
+            )
+
+    @property
+    def rank_fields(self):
+        return [self[name] for name in self.fields if name.startswith("rank_")]
 
     @property
     def part_fields(self):
         return [self[name] for name in self.fields if name.startswith("part_")]
 
     def cleaned_choice(self):
-        """The service's choice argument: a choice id, or {choice id: weight} when split."""
+        """The service's choice argument: a choice id, {choice id: weight} when split, a
+        list of approved ids, or the ids in order of preference."""
+        if self.shape == "many":
+            return [int(pk) for pk in self.cleaned_data.get("choices", [])]
+        if self.shape == "order":
+            return ranking_from(
+                {
+                    int(name.removeprefix("rank_")): place
+                    for name, place in self.cleaned_data.items()
+                    if name.startswith("rank_") and place
+                }
+            )
         parts = {
             int(name.removeprefix("part_")): value
             for name, value in self.cleaned_data.items()
@@ -50,6 +91,13 @@ class VoteForm(forms.Form):
         if not self.is_valid_so_far():
             return data
         chosen = self.cleaned_choice()
+        if isinstance(chosen, list):
+            return self._clean_list(chosen, data)
+        # Both a choice and a split: the split used to win silently (issue #16, item 6).
+        if isinstance(chosen, dict) and data.get("choice"):
+            raise forms.ValidationError(
+                _("Kies één keuze of verdeel uw gewicht, niet allebei."), code="both"
+            )
         if chosen is None:
             raise forms.ValidationError(_("Kies een van de mogelijkheden."))
         # The review step must refuse a split that casting would refuse (found by
@@ -64,6 +112,25 @@ class VoteForm(forms.Form):
     def is_valid_so_far(self) -> bool:
         return not self.errors
 
+    def _clean_list(self, chosen: list, data):
+        if not chosen:
+            raise forms.ValidationError(_("Kies ten minste één van de opties."))
+        limit = self.ballot.max_choices
+        if self.shape == "many" and limit and len(chosen) > limit:
+            raise forms.ValidationError(
+                _("Kies ten hoogste %(limit)s van de opties."), params={"limit": limit}
+            )
+        if self.shape == "order":
+            places = [v for k, v in data.items() if k.startswith("rank_") and v]
+            if len(places) != len(set(places)):
+                raise forms.ValidationError(_("Geef elke plaats in uw volgorde maar één keer."))
+        return data
+
+
+def ranking_from(places: dict[int, int]) -> list[int]:
+    """Choice ids in order of their place (1 first); ties and gaps are the caller's check."""
+    return [pk for pk, _place in sorted(places.items(), key=lambda item: (item[1], item[0]))]
+
 
 def cast_choice(post, prefix: str | None = None):
     """The service's choice argument straight from a confirmed vote's POST data: a choice
@@ -72,6 +139,18 @@ def cast_choice(post, prefix: str | None = None):
     step needs no form (and no query) of its own."""
 
     name = (lambda field: f"{prefix}-{field}") if prefix else (lambda field: field)
+    if name("choices") in post:  # approval: the approved ids
+        return [_number(value) for value in post.getlist(name("choices"))]
+    rank_prefix = name("rank_")
+    places = {
+        _number(key.removeprefix(rank_prefix)): _number(value)
+        for key, value in post.items()
+        if key.startswith(rank_prefix) and value
+    }
+    if places:
+        if len(set(places.values())) != len(places):
+            raise InvalidVote("Geef elke plaats in uw volgorde maar één keer.")
+        return ranking_from(places)
     part_prefix = name("part_")
     parts = {
         _number(key.removeprefix(part_prefix)): _number(value)

@@ -36,6 +36,16 @@ class ResultVisibility(models.TextChoices):
     CLOSED = "closed", _("niemand tot de sluiting")
 
 
+class BallotKind(models.TextChoices):
+    """What the voter does and how it is counted (ballots.kinds, ballots.methods)."""
+
+    PROPOSAL = "proposal", _("voorstel: voor / tegen / onthouding")
+    SINGLE = "single", _("één van meerdere opties")
+    APPROVAL = "approval", _("goedkeuring: kies er ten hoogste k")
+    RANKED = "ranked", _("rangschikking: zet de opties op volgorde")
+    ELECTION = "election", _("verkiezing van personen")
+
+
 class BallotStatus(models.TextChoices):
     DRAFT = "draft", _("concept")
     SCHEDULED = "scheduled", _("gepland")
@@ -56,6 +66,44 @@ class Ballot(models.Model):
         related_name="ballots",
         verbose_name=_("lees eerst: standpunten"),
     )
+    kind = models.CharField(
+        _("soort stemming"), max_length=10, choices=BallotKind, default=BallotKind.PROPOSAL
+    )
+    # single: absolute majority, else a second round between the two leading options
+    runoff = models.BooleanField(
+        _("tweede ronde als niemand een volstrekte meerderheid heeft"), default=False
+    )
+    # election: rank the candidates (instant runoff / STV) instead of approving up to k
+    ranked_election = models.BooleanField(_("kandidaten rangschikken"), default=False)
+    seats = models.PositiveSmallIntegerField(_("aantal zetels of winnaars"), default=1)
+    max_choices = models.PositiveSmallIntegerField(
+        _("ten hoogste zoveel keuzes"), null=True, blank=True, help_text=_("Leeg: alle opties.")
+    )
+    runoff_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="second_rounds",
+        verbose_name=_("tweede ronde van"),
+    )
+    # Motions with amendments (ballots.motions): the motion's text; an amendment points at
+    # its motion and replaces one passage (empty: adds its text at the end).
+    motion_text = models.TextField(_("tekst van de motie"), blank=True)
+    amends = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="amendments",
+        verbose_name=_("amendement op de motie"),
+    )
+    amendment_find = models.TextField(_("te vervangen passage"), blank=True)
+    amendment_replace = models.TextField(_("nieuwe tekst"), blank=True)
+    # Written when a motion opens: its text with every adopted amendment applied.
+    final_text = models.TextField(_("tekst waarover gestemd wordt"), blank=True, editable=False)
+    # Lots for ties (ballots.methods.lot_order): made at opening, recorded in the ledger.
+    lot_seed = models.CharField(max_length=64, blank=True, editable=False)
     electorate = models.CharField(
         _("kiezers"), max_length=16, choices=ElectorateKind, default=ElectorateKind.MEMBERS
     )
@@ -154,6 +202,12 @@ class Ballot(models.Model):
                 name="quorum_is_a_percentage",
             ),
             models.CheckConstraint(condition=Q(max_proxies_held__gte=1), name="proxies_held_min_1"),
+            models.CheckConstraint(condition=Q(seats__gte=1), name="seats_min_1"),
+            models.CheckConstraint(
+                condition=Q(vote_splitting=False) | Q(kind="proposal"),
+                name="splitting_only_proposals",
+                violation_error_message=_("Stemgewicht splitsen kan alleen bij een voorstel."),
+            ),
             # Known weights make per-choice weight totals a subset-sum puzzle with one solution
             # (issue #12): a weighted (ambassador) ballot is always a roll call.
             models.CheckConstraint(
@@ -195,9 +249,27 @@ class Ballot(models.Model):
         return self.electorate == ElectorateKind.AMBASSADORS
 
     @property
+    def is_proposal(self) -> bool:
+        return self.kind == BallotKind.PROPOSAL
+
+    @property
+    def input_shape(self) -> str:
+        """What a vote is: "one" choice, a set of "many", or an "order" of the options."""
+        if self.kind == BallotKind.APPROVAL or (
+            self.kind == BallotKind.ELECTION and not self.ranked_election
+        ):
+            return "many"
+        if self.kind == BallotKind.RANKED or self.kind == BallotKind.ELECTION:
+            return "order"
+        return "one"
+
+    @property
     def is_counted(self) -> bool:
         """Closed and the count after closing is done (the result may be shown)."""
         return self.final_result is not None
+
+
+OPTION = "option"  # the role of every choice of a kind other than a proposal
 
 
 class Choice(models.Model):
@@ -210,9 +282,11 @@ class Choice(models.Model):
             (Role.FOR, _("voor")),
             (Role.AGAINST, _("tegen")),
             (Role.ABSTAIN, _("onthouding")),
+            (OPTION, _("optie of kandidaat")),
         ],
     )
     order = models.PositiveSmallIntegerField(default=0)
+    statement = models.TextField(_("korte toelichting van de kandidaat"), blank=True)
 
     class Meta:
         verbose_name = _("keuze")
@@ -322,6 +396,8 @@ class Vote(models.Model):
         ReportingGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     receipt_hash = models.CharField(max_length=64)
+    # Ranked kinds: the voter's order of choice ids (`choice` is the first preference).
+    ranking = models.JSONField(null=True, blank=True)
     elector = models.ForeignKey(
         Elector, null=True, blank=True, on_delete=models.PROTECT, related_name="votes"
     )

@@ -29,6 +29,8 @@ def vote_payload(vote: Vote) -> dict:
     """What the ledger records of a vote: the elector and region only for named ballots,
     the reporting group for secret ones only when their breakdown is published."""
     payload = {"choice": vote.choice_id, "weight": vote.weight, "receipt": vote.receipt_hash}
+    if vote.ranking is not None:
+        payload["ranking"] = vote.ranking
     if vote.elector_id is not None:
         payload["region"] = vote.region_id
         payload["elector"] = vote.elector_id

@@ -1,5 +1,9 @@
 """Reads about ballots for pages: which ballots a user sees, what they may see of each."""
 
+from dataclasses import dataclass
+
+from django.db.models import Count
+
 from ballots.models import Ballot, BallotStatus, Elector, Participation, Proxy
 from members.roles import is_board
 
@@ -11,23 +15,71 @@ VISIBLE_STATUSES = [
 ]
 
 
-def open_ballots_for(user) -> list[Ballot]:
+def open_ballots_for(user) -> "list[BallotCard]":
     """Open ballots in which this user is an elector (for the home page)."""
     if not user.is_authenticated:
         return []
-    return list(
-        Ballot.objects.filter(status=BallotStatus.OPEN, electors__user=user).order_by("closes_at")
+    return ballot_cards(
+        list(
+            Ballot.objects.filter(status=BallotStatus.OPEN, electors__user=user).order_by(
+                "closes_at"
+            )
+        ),
+        user,
     )
 
 
-def ballots_overview(user) -> dict[str, list[Ballot]]:
-    ballots = Ballot.objects.filter(status__in=VISIBLE_STATUSES).order_by("closes_at")
+@dataclass
+class BallotCard:
+    """A ballot as the list shows it: is this member an elector, did they vote, turnout."""
+
+    ballot: Ballot
+    is_elector: bool = False
+    voted: bool = False
+    turnout_count: int = 0
+    electorate_count: int = 0
+
+    @property
+    def turnout_percent(self) -> float:
+        return 100 * self.turnout_count / self.electorate_count if self.electorate_count else 0.0
+
+
+def ballot_cards(ballots: list[Ballot], user) -> list[BallotCard]:
+    """Four aggregate queries for the whole list, whatever its length."""
+    ids = [b.pk for b in ballots]
+    electorate = dict(
+        Elector.objects.filter(ballot__in=ids).values_list("ballot").annotate(n=Count("pk"))
+    )
+    turnout = dict(
+        Participation.objects.filter(ballot__in=ids).values_list("ballot").annotate(n=Count("pk"))
+    )
+    mine = dict(Elector.objects.filter(ballot__in=ids, user=user).values_list("ballot", "pk"))
+    voted = set(
+        Participation.objects.filter(elector__in=mine.values()).values_list("ballot", flat=True)
+    )
+    return [
+        BallotCard(
+            ballot=b,
+            is_elector=b.pk in mine,
+            voted=b.pk in voted,
+            turnout_count=turnout.get(b.pk, 0),
+            electorate_count=electorate.get(b.pk, 0),
+        )
+        for b in ballots
+    ]
+
+
+def ballots_overview(user) -> dict[str, list[BallotCard]]:
+    ballots = list(Ballot.objects.filter(status__in=VISIBLE_STATUSES).order_by("closes_at"))
+    cards = ballot_cards(ballots, user) if user.is_authenticated else []
+    by_status = {card.ballot.pk: card for card in cards}
+    ballots = [by_status[b.pk] for b in ballots if b.pk in by_status]
     return {
-        "open": [b for b in ballots if b.status == BallotStatus.OPEN],
-        "upcoming": [b for b in ballots if b.status == BallotStatus.SCHEDULED],
-        "closed": [b for b in ballots if b.status in (BallotStatus.CLOSED, BallotStatus.CERTIFIED)][
-            ::-1
-        ],
+        "open": [c for c in ballots if c.ballot.status == BallotStatus.OPEN],
+        "upcoming": [c for c in ballots if c.ballot.status == BallotStatus.SCHEDULED],
+        "closed": [
+            c for c in ballots if c.ballot.status in (BallotStatus.CLOSED, BallotStatus.CERTIFIED)
+        ][::-1],
     }
 
 
@@ -87,10 +139,20 @@ def consultation_for_region(ballot: Ballot, region_id: int) -> list[dict]:
         if consultation.is_secret:
             group = ReportingGroup.objects.filter(ballot=consultation, regions=region_id).first()
             name = group.name if group else None
+        counts = regions.get(name)
+        total = sum(counts.values()) if counts else 0
         results.append(
             {
                 "ballot": consultation,
-                "region": regions.get(name),
+                "region": counts,
+                "region_name": name,
+                # (label, votes, share of all votes cast there, abstentions included): the
+                # same base as every other percentage (ballots.results_page)
+                "rows": [
+                    (label, n, 100 * n / total if total else 0.0) for label, n in counts.items()
+                ]
+                if counts
+                else [],
                 "group": name != region_name,
                 "group_name": name,
             }

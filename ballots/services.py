@@ -5,6 +5,7 @@ ballots.errors.BallotError whose message says why (nothing changed). Locks are n
 docstrings; see ballots.locks for why they are advisory locks on PostgreSQL.
 """
 
+import secrets
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -16,7 +17,6 @@ from ballots.errors import (
     AlreadyVoted,
     BallotClosed,
     BallotNotOpen,
-    InvalidVote,
     NotEditable,
     NotEligible,
     NotPresent,
@@ -111,6 +111,13 @@ def open_ballot(ballot: Ballot, *, by=None, notify: bool = True) -> Ballot:
                 "Een gewogen stemming (ambassadeurs) kan niet geheim zijn: bij bekende "
                 "gewichten verraden de totalen per keuze wie wat stemde. Kies hoofdelijk."
             )
+        voted_amendments = []
+        if ballot.motion_text:
+            # A motion opens on its amended text, once every amendment is counted.
+            from ballots.motions import amendments_of, apply_amendments
+
+            voted_amendments = amendments_of(ballot)
+            ballot.final_text = apply_amendments(ballot.motion_text, voted_amendments)
         groups = freeze_reporting_groups(ballot, eligible) if ballot.is_secret else {}
         Elector.objects.bulk_create(
             (
@@ -126,7 +133,10 @@ def open_ballot(ballot: Ballot, *, by=None, notify: bool = True) -> Ballot:
             batch_size=2000,
         )
         ballot.status = BallotStatus.OPEN
-        update = ["status", "opens_at"]
+        # Lots for ties are drawn from this seed (ballots.methods): fixed and recorded before
+        # anyone votes, so nobody can pick it to suit a result.
+        ballot.lot_seed = secrets.token_hex(16)
+        update = ["status", "opens_at", "lot_seed", "final_text"]
         if ballot.is_secret:
             ballot.vote_key_id = vote_keys.create_key()
             update.append("vote_key_id")
@@ -141,6 +151,20 @@ def open_ballot(ballot: Ballot, *, by=None, notify: bool = True) -> Ballot:
                 "electors": len(eligible),
                 "weight": sum(e.weight for e in eligible),
                 "choices": [[c.pk, c.label, c.role] for c in ballot.choices.all()],
+                "kind": ballot.kind,
+                "seats": ballot.seats,
+                "max_choices": ballot.max_choices,
+                "lot_seed": ballot.lot_seed,
+                **(
+                    {
+                        "motion_text": ballot.final_text,
+                        "amendments": [
+                            {"number": a.number, "adopted": a.adopted} for a in voted_amendments
+                        ],
+                    }
+                    if ballot.motion_text
+                    else {}
+                ),
                 "reporting_groups": [
                     {"number": g.number, "name": g.name, "electors": n}
                     for g, n in _group_sizes(groups, eligible)
@@ -199,6 +223,49 @@ def close_ballot(ballot: Ballot, *, by=None, notify: bool = True) -> Ballot:
     return ballot
 
 
+def start_second_round(ballot: Ballot, *, by=None) -> Ballot:
+    """One of several options, two rounds: when no option had an absolute majority, the board
+    opens the second round in one click: a new ballot between the two leading options, with
+    the same electorate and rules, linked to the first (recorded in both ledgers)."""
+    from ballots.models import OPTION, BallotKind
+
+    with transaction.atomic():
+        first = Ballot.objects.select_for_update().get(pk=ballot.pk)
+        decision = (first.final_result or {}).get("decision") or {}
+        if first.kind != BallotKind.SINGLE or decision.get("result") != "runoff":
+            raise NotEditable("Deze stemming heeft geen tweede ronde nodig.")
+        if first.second_rounds.exists():
+            raise NotEditable("De tweede ronde van deze stemming bestaat al.")
+        now = timezone.now()
+        second = Ballot.objects.create(
+            question=f"Tweede ronde: {first.question}",
+            description=first.description,
+            kind=BallotKind.SINGLE,
+            electorate=first.electorate,
+            secrecy=first.secrecy,
+            result_visibility=first.result_visibility,
+            quorum_percent=first.quorum_percent,
+            proxies_allowed=first.proxies_allowed,
+            max_proxies_held=first.max_proxies_held,
+            attendance_required=first.attendance_required,
+            opens_at=now,
+            closes_at=now + (first.closes_at - first.opens_at),
+            runoff_of=first,
+            created_by=by,
+        )
+        second.regions.set(first.regions.all())
+        second.read_first_questions.set(first.read_first_questions.all())
+        second.read_first_papers.set(first.read_first_papers.all())
+        Choice.objects.bulk_create(
+            Choice(ballot=second, label=label, role=OPTION, order=order)
+            for order, label in enumerate(decision["runoff"])
+        )
+        ledger.record(
+            first, "second_round", {**_who(by), "ballot": second.pk, "options": decision["runoff"]}
+        )
+    return open_ballot(second, by=by)
+
+
 @dataclass(frozen=True)
 class Receipt:
     ballot_id: int
@@ -224,28 +291,12 @@ def _choices_of(ballot: Ballot) -> dict[int, Choice]:
     return _open_choices[key]
 
 
-def _parts(ballot: Ballot, weight: int, choice) -> list[tuple[Choice, int]]:
-    """The vote as (choice, weight) parts: one choice with the whole weight, or (when the
-    ballot allows splitting) a mapping choice id -> weight that adds up to the weight."""
-    choices = _choices_of(ballot)
-    if isinstance(choice, dict):
-        if not ballot.vote_splitting and len(choice) > 1:
-            raise InvalidVote("Bij deze stemming kunt u uw stem niet splitsen.")
-        parts = []
-        for choice_id, part in choice.items():
-            if int(choice_id) not in choices:
-                raise InvalidVote("Deze keuze hoort niet bij deze stemming.")
-            if not isinstance(part, int) or part < 0:
-                raise InvalidVote("Een deel van het stemgewicht moet een geheel getal ≥ 0 zijn.")
-            if part:
-                parts.append((choices[int(choice_id)], part))
-        if sum(part for _c, part in parts) != weight:
-            raise InvalidVote(f"De delen moeten samen precies uw stemgewicht ({weight}) zijn.")
-        return parts
-    try:
-        return [(choices[int(choice)], weight)]
-    except (KeyError, TypeError, ValueError):
-        raise InvalidVote("Kies een van de keuzes van deze stemming.") from None
+def _parts(ballot: Ballot, weight: int, choice) -> list:
+    """The vote as stored parts (ballots.kinds.parse_vote: one choice, a split weight, a set
+    of approved options or an order of preference)."""
+    from ballots.kinds import parse_vote
+
+    return parse_vote(ballot, _choices_of(ballot), weight, choice)
 
 
 def cast_vote(*, ballot_id: int, user, choice, on_behalf_of=None) -> Receipt:
@@ -314,7 +365,8 @@ def cast_vote(*, ballot_id: int, user, choice, on_behalf_of=None) -> Receipt:
                 _vote_key(ballot),
                 ballot.pk,
                 {
-                    "parts": [[c.pk, w] for c, w in parts],
+                    "parts": [[p.choice.pk, p.weight] for p in parts],
+                    "ranking": parts[0].ranking,
                     "receipt": digest,
                     "group": elector.group_id,
                 },
@@ -328,14 +380,15 @@ def cast_vote(*, ballot_id: int, user, choice, on_behalf_of=None) -> Receipt:
             Vote.objects.bulk_create(
                 Vote(
                     ballot=ballot,
-                    choice=c,
-                    weight=w,
+                    choice=p.choice,
+                    weight=p.weight,
+                    ranking=p.ranking,
                     region_id=elector.region_id,
                     receipt_hash=digest,
                     elector=elector,
                     cast_by_proxy=proxy is not None,
                 )
-                for c, w in parts
+                for p in parts
             )
         if proxy is not None:
             proxy.used = True

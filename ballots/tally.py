@@ -117,7 +117,38 @@ def rules_of(ballot: Ballot) -> Rules:
     return Rules(majority=ballot.majority, base=ballot.base, quorum=quorum)
 
 
-def outcome(ballot: Ballot, counted: BallotTally) -> Outcome:
+@dataclass(frozen=True)
+class KindOutcome:
+    """The outcome of a kind other than a proposal, shaped like rules.Outcome where pages
+    read it (result, explanation), with the method's details (ballots.kinds.decide_kind)."""
+
+    result: str
+    explanation: str
+    decision: dict
+
+
+def _rankings(ballot: Ballot) -> list[tuple[list[int], int]]:
+    rows = Vote.objects.filter(ballot=ballot, withdrawn=False, ranking__isnull=False)
+    return [(ranking, weight) for ranking, weight in rows.values_list("ranking", "weight")]
+
+
+def decision(ballot: Ballot, counted: BallotTally) -> dict:
+    from ballots.kinds import decide_kind
+
+    return decide_kind(
+        ballot,
+        {c.choice_id: c.label for c in counted.choices},
+        {c.choice_id: c.weight for c in counted.choices},
+        _rankings(ballot) if ballot.input_shape == "order" else [],
+        turnout_weight=counted.turnout_weight,
+        electorate_weight=counted.electorate_weight,
+    )
+
+
+def outcome(ballot: Ballot, counted: BallotTally) -> Outcome | KindOutcome:
+    if not ballot.is_proposal:
+        decided = decision(ballot, counted)
+        return KindOutcome(decided["result"], decided["explanation"], decided)
     totals = Totals(
         for_weight=counted.weight_of(Role.FOR),
         against_weight=counted.weight_of(Role.AGAINST),
@@ -131,7 +162,11 @@ def result_summary(ballot: Ballot) -> dict:
     """The result as plain data: what closing records in the ledger, what exports show."""
     counted = tally(ballot)
     decided = outcome(ballot, counted)
+    extra = {"kind": ballot.kind}
+    if isinstance(decided, KindOutcome):
+        extra["decision"] = decided.decision
     return {
+        **extra,
         "electorate": {"count": counted.electorate_count, "weight": counted.electorate_weight},
         "turnout": {"count": counted.turnout_count, "weight": counted.turnout_weight},
         "choices": [

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from ballots import views, views_exports, views_live, views_results
+from ballots import views, views_exports, views_kinds, views_live, views_results
+from ballots import views_workspace as ws
 
 app_name = "ballots"
 
@@ -21,6 +22,17 @@ urlpatterns = [
     path("<int:pk>/inchecken/<str:token>/", views.checkin, name="checkin"),
     path("<int:pk>/export.<str:fmt>", views_exports.download, name="download"),
     path("<int:pk>/vaststellen/", views_results.approve, name="approve"),
+    path("<int:pk>/tweede-ronde/", views_kinds.second_round, name="second_round"),
     path("<int:pk>/proces-verbaal.pdf", views_results.document, name="document"),
     path("controleren/", views_results.verify, name="verify"),
+    # The board's workspace (issue #14): drafts, preview, duplicate, templates.
+    path("werkruimte/", ws.workspace, name="workspace"),
+    path("werkruimte/nieuw/", ws.workspace_new, name="workspace_new"),
+    path("werkruimte/sjablonen/", ws.workspace_templates, name="workspace_templates"),
+    path("werkruimte/toelichting/", ws.workspace_markdown, name="workspace_markdown"),
+    path("werkruimte/lees-eerst/", ws.workspace_links, name="workspace_links"),
+    path("werkruimte/<int:pk>/", ws.workspace_edit, name="workspace_edit"),
+    path("werkruimte/<int:pk>/als-kiezer/", ws.workspace_preview, name="workspace_preview"),
+    path("werkruimte/<int:pk>/dupliceren/", ws.workspace_duplicate, name="workspace_duplicate"),
+    path("werkruimte/<int:pk>/verwijderen/", ws.workspace_delete, name="workspace_delete"),
 ]

@@ -108,7 +108,39 @@ def _check_closing(ballot, entries, recount, report) -> None:
                 f"entry #{closing[-1].seq} (counted): {label} recorded {weight}, "
                 f"recount {recounted.get(label, 0)}"
             )
+    if "decision" in recorded:
+        _check_decision(ballot, closing[-1], recorded, entries, report)
     if ballot.final_result != recorded:
         report.problems.append("the ballot's stored result differs from the result entry")
     if ballot.final_seal != closing[-1].hash:
         report.problems.append("the ballot's final seal is not the result entry's hash")
+
+
+def _check_decision(ballot, entry, recorded, entries, report) -> None:
+    """A kind other than a proposal: decide again from the ledger's own vote entries (their
+    weights and rankings) and the recorded seed, and compare with the recorded winners."""
+    from ballots.kinds import decide_kind
+
+    live_entries, recount = recount_from_ledger(entries)
+    rankings = [
+        (e.payload["ranking"], e.payload["weight"])
+        for e in live_entries.values()
+        if e.payload.get("ranking") is not None
+    ]
+    labels = {c.pk: c.label for c in ballot.choices.all()}
+    again = decide_kind(
+        ballot,
+        labels,
+        {pk: recount.get(pk, 0) for pk in labels},
+        rankings,
+        turnout_weight=recorded["turnout"]["weight"],
+        electorate_weight=recorded["electorate"]["weight"],
+    )
+    decision = recorded["decision"]
+    for key in ("result", "winners", "runoff", "rounds"):
+        if again.get(key) != decision.get(key):
+            report.problems.append(
+                f"entry #{entry.seq} (counted): the recorded {key} differs from a recount of "
+                "the ledger's votes"
+            )
+            return

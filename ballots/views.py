@@ -4,21 +4,25 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ballots import selectors, services
+from ballots import notifications, results_page, selectors, services
 from ballots.checkin import TOKEN_MAX_AGE, checkin_token, qr_svg, token_is_valid
 from ballots.electorate import eligible_electors, summary_by_region
 from ballots.errors import BallotError
 from ballots.exports import FORMATS, roll_call
 from ballots.forms import ProxyForm, ReceiptCheckForm, VoteForm, cast_choice
+from ballots.kinds import method_paragraph
 from ballots.models import Ballot, BallotStatus, Elector, Proxy, Vote
 from ballots.receipts import receipt_hash
 from ballots.tally import outcome, tally
@@ -46,19 +50,31 @@ def ballot_index(request):
 @login_required
 def ballot_detail(request, pk: int):
     ballot = _visible_ballot(pk)
+    return render(request, "ballots/detail.html", _detail_context(request, ballot))
+
+
+def _detail_context(request, ballot: Ballot, *, bound: VoteForm | None = None, grantor=None):
+    """The ballot page; `bound` is a vote form that failed its checks, shown again with what
+    the voter typed and why (issue #16, item 6: a wrong sum cleared every field)."""
     elector = selectors.elector_of(ballot, request.user)
     proxies = selectors.proxies_of(ballot, elector)
-    context = {
+
+    def form_for(weight, prefix=None, of=None):
+        if bound is not None and (grantor.pk if grantor else None) == (of.pk if of else None):
+            return bound
+        return VoteForm(ballot=ballot, weight=weight, prefix=prefix)
+
+    return {
         "ballot": ballot,
         "elector": elector,
         "voted": selectors.has_voted(ballot, elector),
         "proxies": proxies,
         "proxy_votes": [
-            (p, VoteForm(ballot=ballot, weight=p.grantor.weight, prefix=f"p{p.grantor_id}"))
+            (p, form_for(p.grantor.weight, f"p{p.grantor_id}", p.grantor))
             for p in proxies["held"]
             if not p.used
         ],
-        "form": VoteForm(ballot=ballot, weight=elector.weight) if elector else None,
+        "form": form_for(elector.weight) if elector else None,
         "proxy_form": ProxyForm(),
         # Only what this member may read: a draft linked to the ballot showed its title here.
         "read_first_papers": ballot.read_first_papers.visible_to(request.user),
@@ -71,7 +87,6 @@ def ballot_detail(request, pk: int):
         "live": live_context(ballot, request.user),
         "group_minimum": settings.REPORTING_GROUP_MINIMUM,
     }
-    return render(request, "ballots/detail.html", context)
 
 
 @login_required
@@ -114,16 +129,19 @@ def vote(request, pk: int):
         weight, prefix = grantor.weight, f"p{grantor.pk}"
     form = VoteForm(request.POST, ballot=ballot, weight=weight, prefix=prefix)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect(ballot)
+        context = _detail_context(request, ballot, bound=form, grantor=grantor)
+        return render(request, "ballots/detail.html", context, status=400)
     if request.POST.get("step") != "cast":
         chosen = form.cleaned_choice()
         labels = {c.pk: c.label for c in ballot.choices.all()}
-        summary = (
-            [(labels.get(k, "?"), v) for k, v in chosen.items()]
-            if isinstance(chosen, dict)
-            else [(labels.get(chosen, "?"), weight)]
-        )
+        if isinstance(chosen, dict):
+            summary = [(labels.get(k, "?"), v) for k, v in chosen.items()]
+        elif isinstance(chosen, list) and ballot.input_shape == "order":
+            summary = [(f"{n}. {labels.get(k, '?')}", weight) for n, k in enumerate(chosen, 1)]
+        elif isinstance(chosen, list):
+            summary = [(labels.get(k, "?"), weight) for k in chosen]
+        else:
+            summary = [(labels.get(chosen, "?"), weight)]
         return render(
             request,
             "ballots/confirm.html",
@@ -184,6 +202,7 @@ def grant_proxy(request, pk: int):
         except BallotError as refused:
             messages.error(request, str(refused))
         else:
+            notifications.after_proxy_granted(ballot, holder)  # the holder is told (#16)
             messages.success(
                 request, _("Volmacht gegeven aan %(name)s.") % {"name": holder.get_full_name()}
             )
@@ -235,6 +254,11 @@ def results(request, pk: int):
     ballot = _visible_ballot(pk)
     counted = tally(ballot)
     show_tally = selectors.may_see_tally(ballot, request.user)
+    closed = ballot.status in (BallotStatus.CLOSED, BallotStatus.CERTIFIED)
+    # While open only a "voorlopige stand": never an outcome sentence (issue #16, item 3).
+    final = show_tally and closed
+    roll = roll_call(ballot) if final else []
+    merged = final and not ballot.is_secret and results_page.one_elector_per_region(ballot)
     return render(
         request,
         "ballots/results.html",
@@ -242,13 +266,25 @@ def results(request, pk: int):
             "ballot": ballot,
             "tally": counted,
             "show_tally": show_tally,
-            "outcome": outcome(ballot, counted) if show_tally else None,
-            "roll_call": roll_call(ballot)
-            if show_tally and ballot.status != BallotStatus.OPEN
+            "choices": results_page.choice_rows(ballot, counted) if show_tally else [],
+            "turnout": results_page.turnout(counted),
+            # An ambassador ballot's roll call is its result per region: shown once.
+            "breakdown": results_page.breakdown_rows(ballot, counted)
+            if final and not merged
             else [],
-            "closed": ballot.status in (BallotStatus.CLOSED, BallotStatus.CERTIFIED),
+            "outcome": outcome(ballot, counted) if final else None,
+            "roll_call": roll,
+            "non_voters": results_page.non_voters(ballot) if final else [],
+            "own_vote": results_page.own_vote(ballot, request.user),
+            "approvals": ballot.approvals.filter(withdrawn_at__isnull=True).select_related(
+                "approver"
+            )
+            if closed
+            else [],
+            "closed": closed,
             "counting": ballot.status == BallotStatus.CLOSED and not ballot.is_counted,
             "group_minimum": settings.REPORTING_GROUP_MINIMUM,
+            "method_paragraph": "" if ballot.is_proposal else method_paragraph(ballot),
         },
     )
 
@@ -290,9 +326,9 @@ def _turnout_by_region(ballot: Ballot) -> list[tuple[str, int, int, int]]:
 
 
 LIFECYCLE = {
-    "schedule": (services.schedule_ballot, _("plannen")),
-    "open": (services.open_ballot, _("nu openen")),
-    "close": (services.close_ballot, _("nu sluiten")),
+    "schedule": (services.schedule_ballot, gettext_lazy("plannen")),
+    "open": (services.open_ballot, gettext_lazy("nu openen")),
+    "close": (services.close_ballot, gettext_lazy("nu sluiten")),
 }
 
 
@@ -340,13 +376,34 @@ def attendance(request, pk: int):
             )
         except BallotError as refused:
             messages.error(request, str(refused))
-        return redirect("ballots:attendance", pk=ballot.pk)
-    electors = (
-        Elector.objects.filter(ballot=ballot)
-        .select_related("user", "region")
-        .order_by("region__name", "user__full_name")
+        # Back to the same row and the same search, not to the top (issue #16, item 11).
+        query = request.POST.get("q", "")[:100]
+        target = reverse("ballots:attendance", args=[ballot.pk])
+        return redirect(
+            f"{target}?{urlencode({'q': query})}#elector-{elector.pk}"
+            if query
+            else f"{target}#elector-{elector.pk}"
+        )
+    query = request.GET.get("q", "").strip()[:100]
+    everyone = Elector.objects.filter(ballot=ballot)
+    electors = everyone.select_related("user", "region").order_by("region__name", "user__full_name")
+    if query:
+        electors = electors.filter(
+            Q(user__full_name__icontains=query)
+            | Q(region__name__icontains=query)
+            | Q(user__email__icontains=query)
+        )
+    return render(
+        request,
+        "ballots/attendance.html",
+        {
+            "ballot": ballot,
+            "electors": electors,
+            "query": query,
+            "total": everyone.count(),
+            "present": everyone.filter(present=True).count(),
+        },
     )
-    return render(request, "ballots/attendance.html", {"ballot": ballot, "electors": electors})
 
 
 @permission_required(MANAGE)

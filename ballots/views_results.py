@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ballots import certification
+from ballots import approval_intent, certification
 from ballots.document_check import MAX_BYTES, check_document
 from ballots.errors import BallotError
 from ballots.forms import DocumentUploadForm
@@ -48,34 +48,22 @@ def _origin_of(request) -> str:
 @require_http_methods(["GET", "POST"])
 def approve(request, pk: int):
     """Approve (or withdraw an approval of) a closed ballot's result, right after confirming
-    the second factor; GET shows what is being approved."""
+    the second factor; GET shows what is being approved. A POST without a fresh second factor
+    is parked (ballots.approval_intent) and completes by itself on the way back."""
     ballot = get_object_or_404(Ballot, pk=pk)
     if request.method == "POST":
+        action = "withdraw" if request.POST.get("action") == "withdraw" else "approve"
         if not _fresh_second_factor(request):
-            target = reverse("mfa_reauthenticate") + "?" + urlencode({"next": request.path})
+            token = approval_intent.stash(request.session, ballot.pk, action)
+            back = request.path + "?" + urlencode({"intent": token})
+            target = reverse("mfa_reauthenticate") + "?" + urlencode({"next": back})
             messages.info(request, _("Bevestig eerst met uw tweede factor dat u het bent."))
             return redirect(target)
-        try:
-            if request.POST.get("action") == "withdraw":
-                certification.withdraw_approval(ballot=ballot, by=request.user)
-                messages.success(request, _("Uw goedkeuring is ingetrokken."))
-            else:
-                ballot = certification.approve_result(
-                    ballot=ballot, by=request.user, origin=_origin_of(request)
-                )
-                ballot.refresh_from_db()
-                if ballot.status == BallotStatus.CERTIFIED:
-                    messages.success(
-                        request,
-                        _("De uitslag is vastgesteld en het proces-verbaal is ondertekend."),
-                    )
-                else:
-                    messages.success(
-                        request, _("Goedgekeurd. Een tweede bestuurslid moet ook goedkeuren.")
-                    )
-        except BallotError as refused:
-            messages.error(request, str(refused))
-        return redirect("ballots:results", pk=ballot.pk)
+        return _carry_out(request, ballot, action)
+    if "intent" in request.GET:
+        action = approval_intent.take(request.session, ballot.pk, request.GET["intent"])
+        if action and _fresh_second_factor(request):
+            return _carry_out(request, ballot, action)
     approvals = ballot.approvals.filter(withdrawn_at__isnull=True).select_related("approver")
     return render(
         request,
@@ -90,6 +78,30 @@ def approve(request, pk: int):
             ),
         },
     )
+
+
+def _carry_out(request, ballot: Ballot, action: str):
+    try:
+        if action == "withdraw":
+            certification.withdraw_approval(ballot=ballot, by=request.user)
+            messages.success(request, _("Uw goedkeuring is ingetrokken."))
+        else:
+            ballot = certification.approve_result(
+                ballot=ballot, by=request.user, origin=_origin_of(request)
+            )
+            ballot.refresh_from_db()
+            if ballot.status == BallotStatus.CERTIFIED:
+                messages.success(
+                    request,
+                    _("De uitslag is vastgesteld en het proces-verbaal is ondertekend."),
+                )
+            else:
+                messages.success(
+                    request, _("Goedgekeurd. Een tweede bestuurslid moet ook goedkeuren.")
+                )
+    except BallotError as refused:
+        messages.error(request, str(refused))
+    return redirect("ballots:results", pk=ballot.pk)
 
 
 @login_required

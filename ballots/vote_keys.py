@@ -24,7 +24,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 
-PLAINTEXT_BYTES = 512  # every pending vote is this long before encryption
+PLAINTEXT_BYTES = 1024  # every pending vote is this long before encryption (a ranking of ~100)
 _NONCE_BYTES = 12
 _lock = threading.Lock()
 _cache: dict[str, AESGCM] = {}

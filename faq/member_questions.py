@@ -13,6 +13,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from faq.markdown import render_markdown
+from faq.markdown_text import plain_text
 from faq.models import MemberQuestion, MemberQuestionStatus, Question, Status, Topic
 
 MIN_LENGTH = 10
@@ -142,6 +144,13 @@ def _send_outcome_email(member_question: MemberQuestion) -> None:
             else ""
         ),
         "my_questions_url": settings.SITE_URL + "/faq/mijn-vragen/",
+        "association_name": settings.ASSOCIATION_NAME,
+        "site_url": settings.SITE_URL,
+        "recipient_name": member_question.asked_by.full_name,
+        # The board writes Markdown: rendered in the HTML part, clean text in the text part
+        # (the email showed "**spoedzorg**" and "[^1]:", issue #16, item 8).
+        "response_html": render_markdown(member_question.response),
+        "response_text": plain_text(member_question.response, footnotes=True),
     }
     message = EmailMultiAlternatives(
         subject=f"[Ledenstem] Uw vraag: {member_question.get_status_display()}",

@@ -2,8 +2,10 @@
 
 PostgreSQL: Dutch full-text search (stemming, so "huisarts" finds "huisartsen"), ranked, with
 highlighted snippets, served by the GIN indexes of migration 0002. SQLite (the embedded
-default): every query word must occur in the text, compared without case and accents; the
-FAQ is hundreds of items, not millions, so this runs in Python.
+default): every query word must occur in the text, compared without case and accents, as a
+part of a word or as the same Dutch word in another form (faq.stemming: "ondertekenen" finds
+"ondertekent"); the FAQ is hundreds of items, not millions, so this runs in Python. Snippets
+are plain text: Markdown ("**", "[^1]") never shows in them.
 """
 
 import re
@@ -15,6 +17,8 @@ from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from faq import stemming
+from faq.markdown_text import plain_text, strip_inline
 from faq.models import PositionPaper, Question
 from faq.search_index import SEARCH_CONFIG, paper_vector, question_vector
 
@@ -91,13 +95,15 @@ def _postgres_hits(query: str, questions, papers, limit: int) -> list[SearchHit]
             "question",
             f"{q.label}. {q.question}",
             q.get_absolute_url(),
-            _highlighted(q.snippet),
+            _highlighted(strip_inline(q.snippet)),
             q.rank,
         )
         for q in question_rows
     ]
     hits += [
-        SearchHit("paper", p.title, p.get_absolute_url(), _highlighted(p.snippet), p.rank)
+        SearchHit(
+            "paper", p.title, p.get_absolute_url(), _highlighted(strip_inline(p.snippet)), p.rank
+        )
         for p in paper_rows
     ]
     return hits
@@ -123,7 +129,7 @@ def _python_hits(query: str, questions, papers) -> list[SearchHit]:
                     "question",
                     f"{question.label}. {question.question}",
                     question.get_absolute_url(),
-                    _python_snippet(words, question.answer),
+                    _python_snippet(words, plain_text(question.answer)),
                     rank,
                 )
             )
@@ -136,30 +142,44 @@ def _python_hits(query: str, questions, papers) -> list[SearchHit]:
                     "paper",
                     paper.title,
                     paper.get_absolute_url(),
-                    _python_snippet(words, paper.summary),
+                    _python_snippet(words, plain_text(paper.summary)),
                     rank,
                 )
             )
     return hits
 
 
+def _matches(word: str, token: str) -> bool:
+    """A query word meets a folded document word: as a part of it (as before: "huisarts"
+    in "huisartsenpost"), or as the same Dutch word in another form (faq.stemming)."""
+    return word in token or stemming.same_word(stemming.forms(word), stemming.forms(token))
+
+
 def _python_rank(words: list[str], title: str, document: str) -> float:
-    folded = fold(document)
-    if not all(word in folded for word in words):
-        return 0.0
-    folded_title = fold(title)
-    return float(sum(folded.count(word) + 3 * folded_title.count(word) for word in words))
+    tokens = re.findall(r"\w+", fold(document))
+    title_tokens = re.findall(r"\w+", fold(title))
+    score = 0.0
+    for word in words:
+        found = sum(1 for token in tokens if _matches(word, token))
+        if not found:
+            return 0.0
+        score += found + 3 * sum(1 for token in title_tokens if _matches(word, token))
+    return score
 
 
 def _python_snippet(words: list[str], text: str) -> SafeString:
     tokens = _printable(text).split()
-    folded_tokens = [fold(token) for token in tokens]
-    first = next((i for i, token in enumerate(folded_tokens) if any(w in token for w in words)), 0)
+    folded_tokens = [" ".join(re.findall(r"\w+", fold(token))) for token in tokens]
+
+    def hit(folded: str) -> bool:
+        return any(_matches(w, part) for w in words for part in folded.split())
+
+    first = next((i for i, token in enumerate(folded_tokens) if hit(token)), 0)
     start = max(0, first - 8)
     window = tokens[start : start + SNIPPET_WORDS]
     marked = [
-        f"{START}{token}{STOP}" if any(w in fold(token) for w in words) else token
-        for token in window
+        f"{START}{token}{STOP}" if hit(folded) else token
+        for token, folded in zip(window, folded_tokens[start : start + SNIPPET_WORDS], strict=True)
     ]
     prefix = "… " if start else ""
     suffix = " …" if start + SNIPPET_WORDS < len(tokens) else ""

@@ -151,7 +151,10 @@ def search_page(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def ask_question(request):
-    form = AskQuestionForm(request.POST or None)
+    # From a search without results the query comes along (issue #16, item 10).
+    form = AskQuestionForm(
+        request.POST or None, initial={"text": request.GET.get("tekst", "")[:500]}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             member_questions.ask_question(user=request.user, text=form.cleaned_data["text"])

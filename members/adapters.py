@@ -54,6 +54,43 @@ class RegisterAccountAdapter(DefaultAccountAdapter):
             return self.respond_user_inactive(request, user)
         return super().pre_login(request, user, **kwargs)
 
+    # --- The first second factor right after logging in (issue #16, item 9) ---------------
+    # A board member or ambassador without a second factor is sent from the login straight
+    # to setting one up (members.middleware); allauth counts only a *re*authentication as
+    # recent, so the member typed the password they had entered seconds before a second
+    # time. A login within the reauthentication window counts for setting up the *first*
+    # factors in that same session (the app and its recovery codes); every change to a
+    # factor that existed before this login still asks again.
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        if required and app == "allauth.mfa" and self._just_logged_in_without_factor():
+            return False
+        return required
+
+    def _just_logged_in_without_factor(self) -> bool:
+        import datetime
+        import time
+
+        from allauth.account import app_settings as account_settings
+        from allauth.account.internal.flows.login import get_authentication_records
+        from allauth.mfa.models import Authenticator
+
+        request = self.request
+        user = getattr(request, "user", None)
+        if request is None or user is None or not user.is_authenticated:
+            return False
+        records = get_authentication_records(request, user)
+        if not records:
+            return False
+        logged_in_at = records[-1].get("at", 0)
+        if time.time() - logged_in_at >= account_settings.REAUTHENTICATION_TIMEOUT:
+            return False
+        # Only factors set up in this very session (the first TOTP and the recovery codes
+        # it comes with); a factor that existed before this login still asks again.
+        since = datetime.datetime.fromtimestamp(logged_in_at, tz=datetime.UTC)
+        return not Authenticator.objects.filter(user=user, created_at__lt=since).exists()
+
     # --- allauth's emails: our links, our greeting --------------------------------------------
     # allauth makes links from the request's host and greets with "Hallo van <host>!": links
     # come from SITE_URL like every other absolute link, and templates/account/email/ greets

@@ -12,8 +12,9 @@ class RegisterUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Ledenbestand (CSV)"),
         help_text=_(
-            "Kolommen: membership_number, name, email, region, role, weight. "
-            "UTF-8, gescheiden door komma's of puntkomma's."
+            "Kolommen: <code>membership_number</code>, <code>name</code>, <code>email</code>, "
+            "<code>region</code>, <code>role</code>, <code>weight</code>. UTF-8, gescheiden door "
+            "komma's of puntkomma's."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 COLUMNS = ("membership_number", "name", "email", "region", "role", "weight")
 MAX_WEIGHT = 1_000_000
@@ -49,7 +50,7 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"regel {self.line}: {self.message}"
+        return _("regel %(line)s: %(message)s") % {"line": self.line, "message": self.message}
 
 
 @dataclass
@@ -72,8 +73,10 @@ def decode(data: bytes) -> tuple[str | None, list[RowError]]:
         return None, [
             RowError(
                 line,
-                "het bestand is geen UTF-8 (sla het in Excel op als 'CSV UTF-8 (door "
-                "komma's gescheiden)')",
+                _(
+                    "het bestand is geen UTF-8 (sla het in Excel op als 'CSV UTF-8 (door "
+                    "komma's gescheiden)')"
+                ),
             )
         ]
 
@@ -89,7 +92,7 @@ def parse_register(data: bytes) -> ParsedRegister:
         return ParsedRegister(rows=[], errors=errors)
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     if not first_line:
-        return ParsedRegister(rows=[], errors=[RowError(1, "het bestand is leeg")])
+        return ParsedRegister(rows=[], errors=[RowError(1, _("het bestand is leeg"))])
     # strict: an unclosed quote at the end of the file is an error, not a field that quietly
     # swallows the rest of the file (hypothesis found it: the row imported as if fine).
     reader = csv.reader(
@@ -115,11 +118,11 @@ def parse_register(data: bytes) -> ParsedRegister:
             elif len(record) == len(columns):
                 refused_regions[line] = record[columns.index("region")].strip()
     except csv.Error as exc:
-        errors.append(RowError(reader.line_num, f"onleesbare CSV ({exc})"))
+        errors.append(RowError(reader.line_num, _("onleesbare CSV (%(error)s)") % {"error": exc}))
     if columns is None:
-        errors.append(RowError(1, "het bestand is leeg"))
+        errors.append(RowError(1, _("het bestand is leeg")))
     elif not rows and not errors:
-        errors.append(RowError(reader.line_num, "het bestand bevat geen leden"))
+        errors.append(RowError(reader.line_num, _("het bestand bevat geen leden")))
     errors.extend(_duplicates(rows))
     errors.sort(key=lambda error: error.line)
     return ParsedRegister(rows=rows, errors=errors, refused_regions=refused_regions)
@@ -133,13 +136,17 @@ def _read_header(record: list[str], line: int) -> tuple[list[str], RowError | No
     unknown = [column for column in found if column not in COLUMNS]
     parts = []
     if missing:
-        parts.append("ontbrekend: " + ", ".join(missing))
+        parts.append(_("ontbrekend: %(columns)s") % {"columns": ", ".join(missing)})
     if unknown:
-        parts.append("onbekend: " + ", ".join(repr(column) for column in unknown))
+        parts.append(
+            _("onbekend: %(columns)s") % {"columns": ", ".join(repr(column) for column in unknown)}
+        )
     if not parts:
-        parts.append("een kolom staat er dubbel in")
+        parts.append(_("een kolom staat er dubbel in"))
     return found, RowError(
-        line, "verkeerde kolommen (" + "; ".join(parts) + "); verwacht: " + ",".join(COLUMNS)
+        line,
+        _("verkeerde kolommen (%(problems)s); verwacht: %(columns)s")
+        % {"problems": "; ".join(parts), "columns": ",".join(COLUMNS)},
     )
 
 
@@ -148,40 +155,51 @@ def _read_row(
 ) -> tuple[RegisterRow | None, list[RowError]]:
     if len(record) != len(columns):
         return None, [
-            RowError(line, f"{len(record)} velden in plaats van {len(columns)} (kolommen)")
+            RowError(
+                line,
+                _("%(found)s velden in plaats van %(expected)s (kolommen)")
+                % {"found": len(record), "expected": len(columns)},
+            )
         ]
     values = {column: field.strip() for column, field in zip(columns, record, strict=True)}
     problems: list[str] = []
     for column in ("membership_number", "name", "email", "region", "role"):
         if not values[column]:
-            problems.append(f"{column} is leeg")
+            problems.append(_("%(column)s is leeg") % {"column": column})
     for column in COLUMNS:
         # Control characters (NUL, BEL, ...) have no place in a register; PostgreSQL refuses
         # NUL outright, which made the import fail with a DataError (found by tests/abuse).
         control = next((c for c in values[column] if unicodedata.category(c) == "Cc"), None)
         if control is not None:
-            problems.append(f"{column} bevat een stuurteken (U+{ord(control):04X})")
+            problems.append(
+                _("%(column)s bevat een stuurteken (%(code)s)")
+                % {"column": column, "code": f"U+{ord(control):04X}"}
+            )
     for column, limit in MAX_LENGTHS.items():
         if len(values[column]) > limit:
-            problems.append(f"{column} is langer dan {limit} tekens")
+            problems.append(
+                _("%(column)s is langer dan %(limit)s tekens") % {"column": column, "limit": limit}
+            )
     email = values["email"].lower()
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            problems.append(f"ongeldig e-mailadres {values['email']!r}")
+            problems.append(_("ongeldig e-mailadres %(email)s") % {"email": repr(values["email"])})
     role = ROLE_WORDS.get(values["role"].lower())
     if values["role"] and role is None:
         problems.append(
-            f"onbekende rol {values['role']!r} (gebruik member, ambassador, deputy of board)"
+            _("onbekende rol %(role)s (gebruik member, ambassador, deputy of board)")
+            % {"role": repr(values["role"])}
         )
     weight: int | None = None
     if values["weight"]:
         if role is not None and role not in WEIGHTED_ROLES:
-            problems.append("een stemgewicht hoort alleen bij een ambassadeur")
+            problems.append(_("een stemgewicht hoort alleen bij een ambassadeur"))
         elif not _plain_number(values["weight"]) or not 0 < int(values["weight"]) <= MAX_WEIGHT:
             problems.append(
-                f"stemgewicht {values['weight']!r} is geen geheel getal van 1 tot {MAX_WEIGHT}"
+                _("stemgewicht %(weight)s is geen geheel getal van 1 tot %(max)s")
+                % {"weight": repr(values["weight"]), "max": MAX_WEIGHT}
             )
         else:
             weight = int(values["weight"])
@@ -210,7 +228,7 @@ def _plain_number(text: str) -> bool:
 
 def _duplicates(rows: list[RegisterRow]) -> list[RowError]:
     errors: list[RowError] = []
-    for field, label in (("membership_number", "lidnummer"), ("email", "e-mailadres")):
+    for field, label in (("membership_number", _("lidnummer")), ("email", _("e-mailadres"))):
         first_seen: dict[str, int] = {}
         for row in rows:
             key = getattr(row, field).lower()
@@ -218,7 +236,12 @@ def _duplicates(rows: list[RegisterRow]) -> list[RowError]:
                 errors.append(
                     RowError(
                         row.line,
-                        f"{label} {getattr(row, field)!r} staat ook op regel {first_seen[key]}",
+                        _("%(what)s %(value)s staat ook op regel %(line)s")
+                        % {
+                            "what": label,
+                            "value": repr(getattr(row, field)),
+                            "line": first_seen[key],
+                        },
                     )
                 )
             else:

@@ -12,6 +12,8 @@ from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from members.models import Mandate, Membership, MembershipStatus, Region, RoleChange, User
 from members.register_csv import RegisterRow, RowError, parse_register
@@ -67,10 +69,12 @@ class ImportPlan:
 
     def summary(self) -> str:
         errors = len(self.errors)
-        return (
-            f"{len(self.creates)} nieuw, {len(self.updates)} gewijzigd, "
-            f"{len(self.unchanged)} ongewijzigd, {errors} {'fout' if errors == 1 else 'fouten'}"
-        )
+        return _("%(new)s nieuw, %(changed)s gewijzigd, %(unchanged)s ongewijzigd, %(errors)s") % {
+            "new": len(self.creates),
+            "changed": len(self.updates),
+            "unchanged": len(self.unchanged),
+            "errors": ngettext("%(count)s fout", "%(count)s fouten", errors) % {"count": errors},
+        }
 
 
 class RegisterImportRejected(Exception):
@@ -88,7 +92,9 @@ def plan_register_import(data: bytes) -> ImportPlan:
     regions = _regions_by_key()
     for line, region in parsed.refused_regions.items():
         if region and region.lower() not in regions:
-            errors.append(RowError(line, f"onbekende regio {region!r}"))
+            errors.append(
+                RowError(line, _("onbekende regio %(region)s") % {"region": repr(region)})
+            )
     if not parsed.rows:
         return ImportPlan(rows=[], errors=one_error_per_line(errors))
     numbers = [row.membership_number for row in parsed.rows]
@@ -117,20 +123,27 @@ def plan_register_import(data: bytes) -> ImportPlan:
         problems: list[str] = []
         region = regions.get(row.region.lower())
         if region is None:
-            problems.append(f"onbekende regio {row.region!r}")
+            problems.append(_("onbekende regio %(region)s") % {"region": repr(row.region)})
         membership = memberships.get(row.membership_number)
         owner = users_by_email.get(row.email)
         if owner is not None and (membership is None or owner.pk != membership.user_id):
             other = getattr(owner, "membership", None)
             if other is not None or membership is not None:
-                holder = f"lid {other.membership_number}" if other else "een ander account"
-                problems.append(f"e-mailadres {row.email!r} hoort al bij {holder}")
+                holder = (
+                    _("lid %(number)s") % {"number": other.membership_number}
+                    if other
+                    else _("een ander account")
+                )
+                problems.append(
+                    _("e-mailadres %(email)s hoort al bij %(holder)s")
+                    % {"email": repr(row.email), "holder": holder}
+                )
         if region is not None and row.role in ("ambassador", "deputy"):
             seat = (region.pk, row.role == "deputy")
             if seat in seats:
                 problems.append(
-                    f"regio {region.name} krijgt ook een {ROLE_LABELS[row.role]} "
-                    f"op regel {seats[seat]}"
+                    _("regio %(region)s krijgt ook een %(role)s op regel %(line)s")
+                    % {"region": region.name, "role": ROLE_LABELS[row.role], "line": seats[seat]}
                 )
             else:
                 seats[seat] = row.line
@@ -173,7 +186,12 @@ def apply_register_import(data: bytes, *, by: User | None = None) -> ImportPlan:
     except IntegrityError as exc:
         # A concurrent change to the register (another import, the admin) got in between.
         plan = ImportPlan(
-            rows=[], errors=[RowError(0, f"het register veranderde tijdens de import ({exc})")]
+            rows=[],
+            errors=[
+                RowError(
+                    0, _("het register veranderde tijdens de import (%(error)s)") % {"error": exc}
+                )
+            ],
         )
         raise RegisterImportRejected(plan) from exc
     return plan

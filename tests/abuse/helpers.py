@@ -113,7 +113,21 @@ def error_messages(response) -> list[str]:
 
 
 def assert_clear_refusal(response, *, to: str | None = None) -> str:
-    """A redirect (to `to`) carrying exactly one non-empty error message; returns its text."""
+    """A redirect (to `to`) carrying exactly one non-empty error message, or (the vote form
+    since issue #16: what was typed stays) a 400 page showing the form again with a non-empty
+    error summary; returns the message text."""
+    if response.status_code == 400 and b'role="alert"' in response.content:
+        import re
+
+        block = re.search(
+            r'<div class="message message-error" role="alert"[^>]*>(.*?)</div>',
+            response.content.decode(),
+            re.S,
+        )
+        assert block, response.content[:500]
+        text = " ".join(re.sub(r"<[^>]+>", " ", block.group(1)).split())
+        assert text, response.content[:500]
+        return text
     assert response.status_code == 302, (response.status_code, response.content[:500])
     if to is not None:
         assert response["Location"] == to, response["Location"]

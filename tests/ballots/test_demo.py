@@ -11,7 +11,15 @@ pytestmark = pytest.mark.django_db
 def test_demo_ballots_verify_and_demo_is_idempotent(capsys):
     call_command("demo")
     statuses = sorted(Ballot.objects.values_list("status", flat=True))
-    assert statuses == [BallotStatus.CERTIFIED, BallotStatus.CLOSED, BallotStatus.OPEN]
+    # The assembly (certified), its consultation, the open ballot, one closed ballot of every
+    # other kind, and a motion with its two amendments (issue #14).
+    assert statuses.count(BallotStatus.CERTIFIED) == 1
+    assert statuses.count(BallotStatus.OPEN) == 1
+    assert statuses.count(BallotStatus.CLOSED) == len(statuses) - 2
+    kinds = set(Ballot.objects.filter(status="closed").values_list("kind", flat=True))
+    assert kinds == {"proposal", "single", "approval", "ranked", "election"}
+    motion = Ballot.objects.get(motion_text__gt="")
+    assert motion.amendments.count() == 2 and motion.final_text != motion.motion_text
     consultation = Ballot.objects.get(advises__isnull=False)
     assert consultation.advises.electorate == "ambassadors"
     assembly = consultation.advises
@@ -23,5 +31,5 @@ def test_demo_ballots_verify_and_demo_is_idempotent(capsys):
         assert verify_ballot(ballot).ok
     assert mail.outbox == []
     call_command("demo")
-    assert Ballot.objects.count() == 3
+    assert Ballot.objects.count() == len(statuses)
     assert "0 nieuwe stemmingen" in capsys.readouterr().out

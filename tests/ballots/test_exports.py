@@ -197,3 +197,23 @@ def test_json_export_keeps_the_exact_text(client, hostile_ballot):
 )
 def test_spreadsheet_text(value, expected):
     assert spreadsheet_text(value) == expected
+
+
+def test_spreadsheets_use_dutch_words_not_codes():
+    """Issue #16 item 7: the CSV said "closed" and "adopted"."""
+    import csv
+    import io
+
+    from ballots import exports, services
+    from tests.factories import RegionFactory, choice, member, open_ballot
+
+    region = RegionFactory()
+    people = [member(region=region) for _ in range(3)]
+    ballot = open_ballot(secrecy="named")
+    for person in people:
+        services.cast_vote(ballot_id=ballot.pk, user=person, choice=choice(ballot, "Voor").pk)
+    ballot = services.close_ballot(ballot, notify=False)
+    rows = list(csv.reader(io.StringIO(exports.as_csv(ballot).decode("utf-8-sig")), delimiter=";"))
+    cells = {row[0]: row[1:] for row in rows if row}
+    assert cells["Status"][0] == "gesloten"
+    assert cells["Uitslag"][0] == "aangenomen"

@@ -85,7 +85,7 @@ def test_tally_hidden_while_open_unless_allowed(client, region):
         for b in (hidden, shown, secret)
     }
     assert "na de sluiting" in page[hidden]
-    assert '<th scope="row">Voor</th><td>1</td>' in page[shown]
+    assert '<th scope="row">Voor</th><td class="num">1</td>' in page[shown]
     assert '<th scope="row">Voor</th>' not in page[secret]
     assert "er is geen tussenstand" in page[secret]
 
@@ -193,8 +193,10 @@ def test_ambassador_sees_region_consultation_result(client, region):
     services.close_ballot(consultation)
     client.force_login(ambassador)
     page = client.get(assembly.get_absolute_url()).content.decode()
-    assert "Uitslag van de ledenraadpleging in uw regio" in page
-    assert "Voor: <strong>4</strong>" in page and "Tegen: <strong>2</strong>" in page
+    # Issue #16, item 4: the region is named and the shares are shown, with their base.
+    assert "Advies van de leden in regio Utrecht" in page
+    assert '<th scope="row">Voor</th><td class="num">4</td>' in page
+    assert "66,7%" in page and "33,3%" in page
 
 
 def test_secret_consultation_shows_the_ambassador_only_their_reporting_group(
@@ -222,7 +224,8 @@ def test_secret_consultation_shows_the_ambassador_only_their_reporting_group(
     page = client.get(assembly.get_absolute_url()).content.decode()
     assert "Uw regio hoort bij" in page
     mine = next(name for name in group_names if small.name in name)
-    assert mine in page and "Voor: <strong>4</strong>" in page
+    assert f"Advies van de leden in {mine}" in page
+    assert '<th scope="row">Voor</th><td class="num">4</td>' in page and "100%" in page
 
 
 def test_draft_ballots_are_invisible_to_members(client, region):

@@ -255,7 +255,9 @@ def _views(client, ballot, viewer):
     frames = {a: render(state, a) for a in ("member", "board")}
     for frame in frames.values():
         frame.pop("version"), frame.pop("turnout"), frame.pop("regions")
-    page = re.sub(r"<strong>\d+</strong> van \d+", "", page)  # turnout moves, and may
+    # Turnout moves, and may: it says who took part, never what they chose.
+    page = re.sub(r'<section aria-labelledby="turnout-heading">.*?</section>', "", page, flags=re.S)
+    page = re.sub(r"<strong>\d+</strong> van \d+", "", page)
     page = re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", page)  # fresh per response
     return page, frames
 

@@ -80,10 +80,22 @@ GET_MATRIX: dict[str, tuple[int, ...]] = {
     # The ballot is open: no export yet, and the board is told why (see test_exports_*).
     "ballots:download": (302, 403, 403, 403, 409),
     "ballots:approve": BOARD_ONLY,
+    "ballots:second_round": BOARD_POST_ONLY,  # the POST opens a second round (board only)
     "ballots:document": NOT_FOUND_WHEN_LOGGED_IN,  # not certified yet: no document
     "ballots:verify": PUBLIC,
     "ballots:live_dashboard": BOARD_ONLY,
     "ballots:projector": BOARD_ONLY,
+    # The board's workspace (issue #14). The ballot here is open: editing it sends the board
+    # to its manage page, deleting it is refused (back to the workspace), both 302.
+    "ballots:workspace": BOARD_ONLY,
+    "ballots:workspace_new": BOARD_ONLY,
+    "ballots:workspace_templates": BOARD_ONLY,
+    "ballots:workspace_markdown": BOARD_POST_ONLY,
+    "ballots:workspace_links": BOARD_ONLY,
+    "ballots:workspace_edit": (302, 403, 403, 403, 302),
+    "ballots:workspace_preview": BOARD_ONLY,
+    "ballots:workspace_duplicate": BOARD_POST_ONLY,
+    "ballots:workspace_delete": (302, 403, 403, 403, 302),
     # faq
     "faq:index": PUBLIC,
     "faq:question": PUBLIC,
@@ -250,10 +262,17 @@ def test_get_matrix(world):
 
 BOARD_POSTS = [
     "ballots:lifecycle",
+    "ballots:second_round",
     "ballots:attendance",
     "ballots:approve",
     "faq:moderate",
     "faq:markdown_preview",
+    "ballots:workspace_new",
+    "ballots:workspace_templates",
+    "ballots:workspace_edit",
+    "ballots:workspace_duplicate",
+    "ballots:workspace_delete",
+    "ballots:workspace_markdown",
     "members:register_import",
     "members:register_import_confirm",
 ]

@@ -1,0 +1,53 @@
+"""The ballot list and the home page's open ballots (issue #16, item 5)."""
+
+import pytest
+from django.urls import reverse
+
+from ballots import services
+from ballots.models import Ballot, BallotStatus
+from tests.factories import choice, member, open_ballot
+
+pytestmark = pytest.mark.django_db
+
+
+def test_cards_say_whether_the_member_voted_with_turnout_and_time_left(client, region):
+    anna, bert = member(region=region), member(region=region)
+    voted = open_ballot(question="Gestemd?")
+    open_ballot(question="Nog niet?")
+    services.cast_vote(ballot_id=voted.pk, user=anna, choice=choice(voted, "Voor").pk)
+    client.force_login(anna)
+    html = client.get(reverse("ballots:index")).content.decode()
+    cards = html.split('class="card ballot-card"')[1:]
+    first = next(card for card in cards if "Gestemd?" in card)
+    second = next(card for card in cards if "Nog niet?" in card)
+    assert "u heeft gestemd" in first and "Opkomst: 50% (1 van 2)" in first
+    assert "u heeft nog niet gestemd" in second and "Opkomst: 0% (0 van 2)" in second
+    assert "data-countdown" in second and "(nog " in second  # the server's fallback text
+    assert bert  # an elector who did not vote keeps the turnout at one of two
+
+
+def test_a_certified_ballot_carries_the_vastgesteld_badge(client, region):
+    anna = member(region=region)
+    ballot = open_ballot()
+    services.cast_vote(ballot_id=ballot.pk, user=anna, choice=choice(ballot, "Voor").pk)
+    services.close_ballot(ballot)
+    Ballot.objects.filter(pk=ballot.pk).update(status=BallotStatus.CERTIFIED)
+    client.force_login(anna)
+    html = client.get(reverse("ballots:index")).content.decode()
+    assert 'class="badge badge-certified">vastgesteld<' in html
+
+
+def test_an_anonymous_visitor_is_asked_to_log_in_to_see_ballots(client, region):
+    member(region=region)
+    open_ballot()
+    html = client.get("/").content.decode()
+    assert "Log in om de stemmingen te zien" in html
+    assert "geen stemmingen" not in html
+
+
+def test_home_lists_the_members_open_ballots_as_cards(client, region):
+    anna = member(region=region)
+    open_ballot(question="Wat vindt u ervan?")
+    client.force_login(anna)
+    html = client.get("/").content.decode()
+    assert "Wat vindt u ervan?" in html and "u heeft nog niet gestemd" in html
