@@ -119,6 +119,13 @@ KINDS: dict[str, Kind] = {
         default_options=tuple(
             {"label": label, "role": str(role)} for label, role in DEFAULT_CHOICES
         ),
+        # A motion has a text; an amendment replaces a passage of its motion's text (which
+        # motion it amends is chosen in the workspace: an id does not travel between sites).
+        settings={
+            "motion_text": (str, ""),
+            "amendment_find": (str, ""),
+            "amendment_replace": (str, ""),
+        },
         check_options=_proposal_options,
     ),
     "single": Kind(

@@ -149,3 +149,14 @@ def _refuse_unless_draft(ballot: Ballot, verb: str) -> None:
             f"Alleen een concept kan {verb} worden; deze stemming is "
             f"{ballot.get_status_display()}. Dupliceer haar om een nieuw concept te maken."
         )
+
+
+def set_amended_motion(ballot: Ballot, motion: Ballot | None) -> Ballot:
+    """Link an amendment to the motion it amends (workspace only: a ballot id does not travel
+    in a definition file). A ballot cannot amend itself, and a motion has no motion above it."""
+    if motion is not None and (motion.pk == ballot.pk or ballot.motion_text):
+        motion = None
+    if ballot.amends_id != (motion.pk if motion else None):
+        ballot.amends = motion
+        ballot.save(update_fields=["amends"])
+    return ballot

@@ -94,11 +94,13 @@ def _save(request, ballot, form, formset) -> Ballot | None:
     dates = {"opens_at": form.cleaned_data["opens_at"], "closes_at": form.cleaned_data["closes_at"]}
     try:
         if ballot is None:
-            return drafts.create_draft(checked, by=request.user, **dates)
-        return drafts.update_draft(ballot, checked, **dates)
+            saved = drafts.create_draft(checked, by=request.user, **dates)
+        else:
+            saved = drafts.update_draft(ballot, checked, **dates)
     except BallotError as refused:
         form.add_error(None, str(refused))
         return None
+    return drafts.set_amended_motion(saved, form.cleaned_data.get("amends"))
 
 
 def _render_editor(request, ballot, form, formset, search=None):

@@ -150,6 +150,30 @@ class WorkspaceForm(forms.Form):
         required=False,
         help_text=_("Bij goedkeuring en een verkiezing door goedkeuring; leeg is alle opties."),
     )
+    setting_motion_text = forms.CharField(
+        label=_("Tekst van de motie"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Alleen bij een motie (een voorstel): de tekst waarover gestemd wordt. Amendementen "
+            "worden eerst gestemd; aangenomen amendementen passen deze tekst aan."
+        ),
+    )
+    amends = forms.ModelChoiceField(
+        label=_("Dit is een amendement op de motie"),
+        queryset=Ballot.objects.filter(status__in=["draft", "scheduled"]).exclude(motion_text=""),
+        required=False,
+        empty_label=_("geen: dit is geen amendement"),
+    )
+    setting_amendment_find = forms.CharField(
+        label=_("Te vervangen passage uit de motie"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Leeg: de nieuwe tekst komt aan het eind van de motie."),
+    )
+    setting_amendment_replace = forms.CharField(
+        label=_("Nieuwe tekst"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     setting_ranked_election = forms.BooleanField(
         label=_("Kandidaten rangschikken in plaats van goedkeuren"),
         required=False,
@@ -230,7 +254,15 @@ class WorkspaceForm(forms.Form):
         return about_options
 
 
-SETTING_NAMES = ("runoff", "seats", "max_choices", "ranked_election")
+SETTING_NAMES = (
+    "runoff",
+    "seats",
+    "max_choices",
+    "ranked_election",
+    "motion_text",
+    "amendment_find",
+    "amendment_replace",
+)
 
 
 def initial_for(ballot: Ballot | None) -> dict:

@@ -309,3 +309,56 @@ def test_new_from_template(client, board):
         ).status_code
         == 404
     )
+
+
+def test_board_creates_a_motion_and_its_amendment_in_the_workspace(client, board):
+    """Issue #14 item 4 from the board's own screens: a motion with its text, then an
+    amendment that replaces a passage of it."""
+    url = reverse("ballots:workspace_new")
+    client.post(
+        url,
+        _post_data(
+            question="Motie: tekenen onder voorwaarden",
+            setting_motion_text="De vereniging tekent het akkoord.",
+        ),
+    )
+    motion = Ballot.objects.get(question="Motie: tekenen onder voorwaarden")
+    assert motion.motion_text == "De vereniging tekent het akkoord."
+    client.post(
+        url,
+        _post_data(
+            question="Amendement: alleen met afspraken",
+            amends=str(motion.pk),
+            setting_amendment_find="tekent het akkoord",
+            setting_amendment_replace="tekent het akkoord alleen met afspraken over de ANW",
+        ),
+    )
+    amendment = Ballot.objects.get(question="Amendement: alleen met afspraken")
+    assert amendment.amends == motion
+    assert amendment.amendment_find == "tekent het akkoord"
+    assert list(motion.amendments.all()) == [amendment]
+
+
+@pytest.mark.parametrize(
+    ("kind", "settings", "shape"),
+    [
+        ("single", {"setting_runoff": "on"}, "one"),
+        ("approval", {"setting_max_choices": "2", "setting_seats": "1"}, "many"),
+        ("ranked", {}, "order"),
+        ("election", {"setting_seats": "2", "setting_ranked_election": "on"}, "order"),
+    ],
+)
+def test_board_creates_every_kind_with_the_form(client, board, kind, settings, shape):
+    from ballots.models import OPTION
+
+    data = _post_data(question=f"Een {kind}-stemming", kind=kind, **settings)
+    for n, label in enumerate(["Ans", "Bert", "Cor"]):
+        data[f"options-{n}-label"] = label
+        data[f"options-{n}-statement"] = f"Toelichting {label}" if kind == "election" else ""
+    response = client.post(reverse("ballots:workspace_new"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    ballot = Ballot.objects.get(question=f"Een {kind}-stemming")
+    assert ballot.kind == kind and ballot.input_shape == shape
+    assert set(ballot.choices.values_list("role", flat=True)) == {OPTION}
+    if kind == "election":
+        assert ballot.seats == 2 and ballot.choices.get(label="Ans").statement == "Toelichting Ans"
