@@ -33,7 +33,8 @@ def plain_text(text: str, *, footnotes: bool = False) -> str:
 
 # Inline Markdown in a fragment (a PostgreSQL headline is a cut-out, not a document).
 _INLINE = [
-    (FOOTNOTE_REF, ""),
+    # A headline may cut through the footnote lines at the bottom: "[^1]: Bijlage 3".
+    (re.compile(r"\[\^[^\]\s]+\]:?"), ""),
     (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images: their text
     (re.compile(r"(\*\*|__|\*|`)"), ""),
     (re.compile(r"(^|\s)#{1,6}\s"), r"\1"),
