@@ -36,9 +36,18 @@ def audit(ballot_id: int, receipts: dict[int, str], attempted: set[int]) -> dict
         .filter(n__gt=1)
         .count()
     )
-    pending = list(
-        PendingVote.objects.filter(ballot_id=ballot_id).values_list("receipt_hash", flat=True)
-    )
+    # Pending secret votes are ciphertext (ballots.vote_keys): the audit reads them with the
+    # ballot's key, from the same BALLOT_KEY_DIR as the servers (it goes once counted).
+    from ballots import vote_keys
+    from ballots.models import Ballot
+
+    key_id = Ballot.objects.get(pk=ballot_id).vote_key_id
+    pending = [
+        vote_keys.open_sealed(key_id, ballot_id, sealed)["receipt"]
+        for sealed in PendingVote.objects.filter(ballot_id=ballot_id).values_list(
+            "sealed", flat=True
+        )
+    ]
     counted = list(
         Vote.objects.filter(ballot_id=ballot_id, withdrawn=False).values_list(
             "receipt_hash", flat=True
