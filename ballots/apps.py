@@ -17,3 +17,8 @@ class BallotsConfig(AppConfig):
         "ballots.manage_ballot",
         "ballots.export_results",
     ]
+
+    def ready(self) -> None:
+        from ballots import document_registry
+
+        document_registry.register(document_registry.ballot_document)

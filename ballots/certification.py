@@ -88,7 +88,7 @@ def approve_result(*, ballot: Ballot, by, notify: bool = True, origin: str | Non
             )
         now = timezone.now()
         Approval.objects.create(ballot=ballot, approver=by, approved_at=now)
-        ledger.record(ballot, "approved", {"by": by.email, "at": now.isoformat()})
+        ledger.record(ballot, "approved", {"by": by.pk, "at": now.isoformat()})
         if _active_approvals(ballot).count() >= APPROVALS_NEEDED:
             _certify(ballot, now, notify=notify)
     return ballot
@@ -107,7 +107,7 @@ def withdraw_approval(*, ballot: Ballot, by) -> None:
         approval.withdrawn_at = timezone.now()
         approval.save(update_fields=["withdrawn_at"])
         ledger.record(
-            ballot, "approval_withdrawn", {"by": by.email, "at": approval.withdrawn_at.isoformat()}
+            ballot, "approval_withdrawn", {"by": by.pk, "at": approval.withdrawn_at.isoformat()}
         )
 
 
@@ -116,6 +116,7 @@ def verify_url(ballot: Ballot) -> str:
 
 
 def _certify(ballot: Ballot, now, *, notify: bool) -> None:
+    from ballots import ballot_box
     from ballots.documents import SIGNATURE_BOX_MM, ApprovalLine, render_result_pdf
     from ballots.signing import sign_pdf, signing_identity
 
@@ -130,6 +131,7 @@ def _certify(ballot: Ballot, now, *, notify: bool) -> None:
         verify_url=verify_url(ballot),
         generated_at=now,
         development_certificate=identity.development,
+        box=ballot_box.build(ballot),
     )
     signed = sign_pdf(pdf, box_mm=SIGNATURE_BOX_MM, identity=identity)
     digest = hashlib.sha256(signed).hexdigest()

@@ -59,7 +59,7 @@ def count(ballot: Ballot) -> Ballot:
 def _check_box(ballot: Ballot) -> None:
     """Every participation left exactly one encrypted vote (or, after an interrupted count,
     its counted rows): more or fewer means rows were added or removed behind our back."""
-    voted = Participation.objects.filter(ballot=ballot).count()
+    voted = Participation.objects.filter(ballot=ballot, on_paper=False).count()
     pending = PendingVote.objects.filter(ballot=ballot).count()
     counted = Vote.objects.filter(ballot=ballot).values("receipt_hash").distinct().count()
     if pending + counted != voted:

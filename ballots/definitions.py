@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ballots.models import Ballot, ElectorateKind, ResultVisibility, Secrecy
-from ballots.rules import DEFAULT_CHOICES, Base, Majority, Role
+from ledenstem_verify.rules import DEFAULT_CHOICES, Base, Majority, Role
 
 FORMAT = 1
 
@@ -412,6 +412,16 @@ def combination_problems(d: dict) -> list[Problem]:
             Problem(
                 "vote_splitting",
                 _("Stemgewicht splitsen kan alleen bij een voorstel (voor / tegen / onthouding)."),
+            )
+        )
+    if d.get("base") == "present" and not d.get("attendance_required"):
+        problems.append(
+            Problem(
+                "base",
+                _(
+                    "Tellen op de aanwezigen kan alleen als alleen aanwezigen stemmen: zet "
+                    "'alleen aanwezigen stemmen' aan, of kies een andere basis."
+                ),
             )
         )
     return problems

@@ -16,7 +16,8 @@ import hashlib
 import io
 from dataclasses import dataclass
 
-from ballots.models import ResultDocument
+from ballots import document_registry
+from ballots.document_registry import StoredDocument
 from ballots.pdf_structure import count_revisions, last_byte_range_end
 from ballots.signing import run_coroutine, validation_context
 
@@ -35,7 +36,12 @@ APPENDED = (
 class DocumentCheck:
     authentic: bool
     reason: str  # Dutch, for the page and the command
-    document: ResultDocument | None = None
+    stored: StoredDocument | None = None
+
+    @property
+    def document(self):
+        """The stored row (a ballot's ResultDocument, a meeting's record, ...)."""
+        return self.stored.record if self.stored else None
 
 
 def _unreadable(exc: Exception) -> DocumentCheck:
@@ -70,11 +76,7 @@ def check_document(data: bytes) -> DocumentCheck:
         return DocumentCheck(False, "Dit is geen PDF-bestand.")
     # Only a stored document can be authentic; its signature is still checked below (restored
     # with another certificate, a stored document is reported as an untrusted signer's).
-    document = (
-        ResultDocument.objects.select_related("ballot")
-        .filter(sha256=hashlib.sha256(data).hexdigest())
-        .first()
-    )
+    document = document_registry.find(hashlib.sha256(data).hexdigest())
     if document is None and (refused := _refused_from_bytes(data)):
         return refused
     from pyhanko.pdf_utils.reader import PdfFileReader

@@ -10,6 +10,7 @@ WeasyPrint only reads local files here (the stylesheet and the logo under ``stat
 ``data:`` URIs (the QR code): a ballot's Markdown description cannot make it fetch anything.
 """
 
+import io
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
@@ -23,8 +24,11 @@ from django.utils import timezone, translation
 
 from ballots.exports import roll_call
 from ballots.models import Ballot, BallotStatus, Elector, Participation
-from ballots.rules import Base, Majority, Outcome, Role, Totals, decide, format_percentage
 from ballots.tally import result_summary, rules_of
+from ledenstem_verify import box as box_format
+from ledenstem_verify import printed
+from ledenstem_verify.printed import majority_sentence, quorum_sentence, share
+from ledenstem_verify.rules import Outcome, Role, format_percentage
 
 TEMPLATE = "ballots/proces_verbaal.html"
 
@@ -41,7 +45,6 @@ SIGNATURE_BOX_MM = (112.0, 24.0, 192.0, 49.0)
 
 DEVELOPMENT_NOTICE = "Ondertekend met een ontwikkelcertificaat — niet geldig als officieel document"
 
-_ROLE_LABEL = {Role.FOR: "voor", Role.AGAINST: "tegen", Role.ABSTAIN: "onthouding"}
 _RESULT_HEAD = {
     "adopted": "Aangenomen",
     "rejected": "Verworpen",
@@ -67,9 +70,12 @@ def render_result_pdf(
     verify_url: str,
     generated_at: datetime,
     development_certificate: bool,
+    box: dict | None = None,
 ) -> bytes:
-    """The proces-verbaal of `ballot` as an unsigned PDF (Dutch, Europe/Amsterdam times)."""
-    import weasyprint
+    """The proces-verbaal of `ballot` as an unsigned PDF (Dutch, Europe/Amsterdam times).
+
+    With `box` (ballots.ballot_box.build) the ballot box is attached as an embedded file and
+    its fingerprint printed, so the signature that follows covers both (issue #17)."""
 
     with translation.override("nl"), timezone.override("Europe/Amsterdam"):
         context = document_context(
@@ -79,19 +85,39 @@ def render_result_pdf(
             verify_url=verify_url,
             generated_at=generated_at,
             development_certificate=development_certificate,
+            box_sha256=box_format.box_sha256(box) if box else "",
         )
-        html = render_to_string(TEMPLATE, context)
+    attachments = []
+    if box:
+        attachments.append(
+            (
+                box_format.EMBEDDED_NAME,
+                box_format.dump(box),
+                "Stembus: elke getelde stem, het electoraat en het stemregister",
+            )
+        )
+    return render_pdf(TEMPLATE, context, attachments=attachments)
+
+
+def render_pdf(template: str, context: dict, *, attachments=()) -> bytes:
+    """A template as an unsigned PDF, with embedded files given as (name, bytes,
+    description). Called inside the Dutch, Amsterdam-time overrides of the caller."""
+    import weasyprint
+
+    html = render_to_string(template, context)
     static = Path(settings.BASE_DIR) / "static"
     document = weasyprint.HTML(
         string=html, base_url=static.as_uri() + "/", url_fetcher=_fetcher(static)
     )
-    return document.write_pdf()
+    files = [
+        weasyprint.Attachment(file_obj=io.BytesIO(data), name=name, description=description)
+        for name, data, description in attachments
+    ]
+    return document.write_pdf(attachments=files)
 
 
 def pages(pdf: bytes) -> int:
     """The number of pages of a PDF."""
-    import io
-
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     return int(PdfFileReader(io.BytesIO(pdf), strict=False).root["/Pages"]["/Count"])
@@ -108,57 +134,62 @@ def document_context(
     verify_url: str,
     generated_at: datetime,
     development_certificate: bool,
+    box_sha256: str = "",
 ) -> dict:
     summary = ballot.final_result or result_summary(ballot)
-    if not ballot.is_proposal:
-        return _kind_context(ballot, summary, locals())
-    decided = _decide(ballot, summary)
     weighted = ballot.is_weighted
-    electorate, turnout = summary["electorate"], summary["turnout"]
     labels = [c["label"] for c in summary["choices"]]
-    return {
+    decided = _decide(ballot, summary) if ballot.is_proposal else None
+    context = {
         "ballot": ballot,
         "association": settings.ASSOCIATION_NAME,
         "reference": f"Stemming {ballot.pk}",
         "weighted": weighted,
         "voter_noun": "ambassadeur" if weighted else "lid",
         "provisional": ballot.status not in (BallotStatus.CLOSED, BallotStatus.CERTIFIED),
-        "electorate": electorate,
-        "turnout": turnout,
-        "turnout_share": _share(turnout["weight"], electorate["weight"]),
+        "electorate": summary["electorate"],
+        "turnout": summary["turnout"],
+        "turnout_line": printed.turnout_line(summary, weighted=weighted),
         "choice_labels": labels,
-        "choices": _choice_rows(summary["choices"], decided),
-        "votes_total": sum(c["votes"] for c in summary["choices"]),
-        "weight_total": sum(c["weight"] for c in summary["choices"]),
-        "majority_rule": ballot.get_majority_display(),
-        "base_rule": ballot.get_base_display(),
+        "choices": printed.choice_rows(summary, decided),
+        "result_header": printed.result_header(weighted=weighted),
+        "result_table": printed.result_table(summary, weighted=weighted, decided=decided),
+        "paper_line": printed.paper_line(summary, weighted=weighted),
         "quorum_rule": (
             "geen quorum"
             if ballot.quorum_percent is None
             else f"{format_percentage(Fraction(ballot.quorum_percent) / 100, decimals=2)} "
             f"van het {'gewogen ' if weighted else ''}electoraat"
         ),
-        "quorum_sentence": quorum_sentence(decided, weighted=weighted),
-        "majority_sentence": majority_sentence(decided, weighted=weighted),
         "outcome_head": _RESULT_HEAD.get(summary["outcome"]["result"], ""),
         "outcome_result": summary["outcome"]["result"],
         "explanation": summary["outcome"]["explanation"],
-        "regions": _region_rows(ballot, summary["regions"], labels),
+        "regions": _region_table(ballot, summary),
         "breakdown_by": summary.get("breakdown", {}).get("by", "region"),
         "breakdown_note": summary.get("breakdown", {}).get("note", ""),
         "group_minimum": settings.REPORTING_GROUP_MINIMUM,
         "roll_call": roll_call(ballot),
         "not_voted": _not_voted(ballot),
-        "consultations": [_consultation(c) for c in _closed_consultations(ballot)],
-        "motion": _motion(ballot),
         "approvals": approvals,
         "seal": seal,
+        "box_sha256": box_sha256,
         "verify_url": verify_url,
         "qr_code": _qr_data_uri(verify_url),
         "generated_at": generated_at,
         "development_certificate": development_certificate,
         "development_notice": DEVELOPMENT_NOTICE,
         "signature_label": "Digitale handtekening van de vereniging:",
+    }
+    if decided is None:
+        return {**context, **_kind_context(ballot, summary, labels)}
+    return {
+        **context,
+        "majority_rule": ballot.get_majority_display(),
+        "base_rule": ballot.get_base_display(),
+        "quorum_sentence": quorum_sentence(decided, weighted=weighted),
+        "majority_sentence": majority_sentence(decided, weighted=weighted),
+        "consultations": [_consultation(c) for c in _closed_consultations(ballot)],
+        "motion": _motion(ballot),
     }
 
 
@@ -189,193 +220,35 @@ def _motion(ballot: Ballot) -> dict | None:
     }
 
 
-def _kind_context(ballot: Ballot, summary: dict, given: dict) -> dict:
-    """The document of a kind other than a proposal: the method in one paragraph, votes per
-    option, the winners and, for ranked counts, every round (ballots.kinds)."""
+def _kind_context(ballot: Ballot, summary: dict, labels: list[str]) -> dict:
+    """What the document of a kind other than a proposal adds: the method in one paragraph,
+    the winners and, for ranked counts, every round (ballots.kinds)."""
     from ballots.kinds import method_paragraph
 
     decision = summary["decision"]
-    total = sum(c["weight"] for c in summary["choices"])
-    labels = [c["label"] for c in summary["choices"]]
-    electorate, turnout = summary["electorate"], summary["turnout"]
     rounds = [
         {**played, "cells": [played["tallies"].get(label, "") for label in labels]}
         for played in decision.get("rounds", [])
     ]
-    weighted = ballot.is_weighted
     return {
-        "ballot": ballot,
-        "association": settings.ASSOCIATION_NAME,
-        "reference": f"Stemming {ballot.pk}",
-        "weighted": weighted,
-        "voter_noun": "ambassadeur" if weighted else "lid",
-        "provisional": ballot.status not in (BallotStatus.CLOSED, BallotStatus.CERTIFIED),
-        "electorate": electorate,
-        "turnout": turnout,
-        "turnout_share": _share(turnout["weight"], electorate["weight"]),
-        "choice_labels": labels,
-        "choices": [
-            {**c, "role_label": "optie", "role_is_label": True, "share": _share(c["weight"], total)}
-            for c in summary["choices"]
-        ],
-        "votes_total": sum(c["votes"] for c in summary["choices"]),
-        "weight_total": total,
         "kind_label": ballot.get_kind_display(),
         "method_paragraph": method_paragraph(ballot),
         "decision": decision,
         "rounds": rounds,
-        "quorum_rule": (
-            "geen quorum"
-            if ballot.quorum_percent is None
-            else f"{format_percentage(Fraction(ballot.quorum_percent) / 100, decimals=2)} "
-            f"van het {'gewogen ' if weighted else ''}electoraat"
-        ),
-        "outcome_head": _RESULT_HEAD.get(summary["outcome"]["result"], ""),
-        "outcome_result": summary["outcome"]["result"],
-        "explanation": summary["outcome"]["explanation"],
-        "regions": _region_rows(ballot, summary["regions"], labels),
-        "breakdown_by": summary.get("breakdown", {}).get("by", "region"),
-        "breakdown_note": summary.get("breakdown", {}).get("note", ""),
-        "group_minimum": settings.REPORTING_GROUP_MINIMUM,
-        "roll_call": roll_call(ballot),
-        "not_voted": _not_voted(ballot),
         "consultations": [],
-        "approvals": given["approvals"],
-        "seal": given["seal"],
-        "verify_url": given["verify_url"],
-        "qr_code": _qr_data_uri(given["verify_url"]),
-        "generated_at": given["generated_at"],
-        "development_certificate": given["development_certificate"],
-        "development_notice": DEVELOPMENT_NOTICE,
-        "signature_label": "Digitale handtekening van de vereniging:",
     }
 
 
 def _decide(ballot: Ballot, summary: dict) -> Outcome:
     """The outcome, recomputed from the sealed totals (to spell out the numbers)."""
-    totals = Totals.from_role_weights(
-        [(c["role"], c["weight"]) for c in summary["choices"]],
-        electorate_weight=summary["electorate"]["weight"],
+    return printed.proposal_outcome(summary, rules_of(ballot))
+
+
+def _region_table(ballot: Ballot, summary: dict) -> list[dict]:
+    by_name = _electorate_by_group(ballot) if ballot.is_secret else _electorate_by_region(ballot)
+    return printed.region_table(
+        summary, by_name, secret=ballot.is_secret, weighted=ballot.is_weighted
     )
-    return decide(totals, rules_of(ballot))
-
-
-def _share(part: int, whole: int) -> str:
-    return format_percentage(Fraction(part, whole)) if whole else "—"
-
-
-def _number(value: Fraction) -> str:
-    """An exact number the Dutch way: 153, or 152,5 (at most 2 decimals, rounded half up)."""
-    if value.denominator == 1:
-        return str(value.numerator)
-    hundredths = int(value * 100 + Fraction(1, 2))
-    whole, rest = divmod(hundredths, 100)
-    return f"{whole},{rest:02d}".rstrip("0").rstrip(",")
-
-
-def _percent_beside(share: Fraction, threshold: Fraction | None) -> str:
-    """`share` as a percentage with enough decimals to compare with `threshold` faithfully."""
-    decimals = 1
-    while (
-        threshold is not None
-        and share != threshold
-        and decimals < 6
-        and format_percentage(share, decimals=decimals)
-        == format_percentage(threshold, decimals=decimals)
-    ):
-        decimals += 1
-    return format_percentage(share, decimals=decimals)
-
-
-def quorum_sentence(decided: Outcome, *, weighted: bool) -> str:
-    """E.g. "Quorum: 50% van het gewogen electoraat (306) = 153; opkomst 258 ≥ 153: gehaald." """
-    totals, quorum = decided.totals, decided.rules.quorum
-    electorate = "het gewogen electoraat" if weighted else "het electoraat"
-    if quorum is None:
-        if decided.turnout is None:
-            return "Quorum: geen quorum vereist; er waren geen stemgerechtigden."
-        return f"Quorum: geen quorum vereist (opkomst {format_percentage(decided.turnout)})."
-    needed = quorum * totals.electorate_weight
-    cast = totals.cast_weight
-    head = (
-        f"Quorum: {format_percentage(quorum, decimals=2)} van {electorate} "
-        f"({totals.electorate_weight}) = {_number(needed)}"
-    )
-    if totals.electorate_weight == 0:
-        return f"{head}; er waren geen stemgerechtigden: niet gehaald."
-    met = cast >= needed
-    return f"{head}; opkomst {cast} {'≥' if met else '<'} {_number(needed)}: " + (
-        "gehaald." if met else "niet gehaald."
-    )
-
-
-_MAJORITY_NAME = {
-    Majority.SIMPLE: "gewone meerderheid",
-    Majority.ABSOLUTE: "volstrekte meerderheid",
-    Majority.QUALIFIED: "gekwalificeerde meerderheid",
-}
-_BASE_NAME = {
-    Base.VALID: "geldige {votes} (voor en tegen)",
-    Base.CAST: "uitgebrachte {votes} (ook onthoudingen)",
-}
-
-
-def majority_sentence(decided: Outcome, *, weighted: bool = False) -> str:
-    """E.g. "Meerderheid: volstrekte meerderheid, meer dan 50% van 258 geldige stemmen (voor en
-    tegen), dus meer dan 129: 144 voor = 55,8%: gehaald." """
-    totals, rules = decided.totals, decided.rules
-    name = _MAJORITY_NAME[rules.majority]
-    for_weight, against_weight = totals.for_weight, totals.against_weight
-    if rules.majority is Majority.SIMPLE:
-        met = for_weight > against_weight
-        relation = ">" if met else ("=" if for_weight == against_weight else "<")
-        return (
-            f"Meerderheid: {name}, meer stemmen voor dan tegen: {for_weight} voor {relation} "
-            f"{against_weight} tegen: {'gehaald' if met else 'niet gehaald'}."
-        )
-    base = decided.base_weight
-    if rules.majority is Majority.ABSOLUTE:
-        threshold, required = Fraction(1, 2), "meer dan 50%"
-        needed = f"meer dan {_number(threshold * base)}"
-        met = 2 * for_weight > base
-    else:
-        threshold, required = Fraction(2, 3), "ten minste 2/3"
-        needed = f"ten minste {_number(threshold * base)}"
-        met = 3 * for_weight >= 2 * base
-    votes = "gewogen stemmen" if weighted else "stemmen"
-    head = (
-        f"Meerderheid: {name}, {required} van {base} {_BASE_NAME[rules.base].format(votes=votes)}"
-    )
-    if base == 0:
-        return f"{head}: er zijn geen stemmen die meetellen: niet gehaald."
-    share = _percent_beside(Fraction(for_weight, base), threshold)
-    return f"{head}, dus {needed}: {for_weight} voor = {share}: " + (
-        "gehaald." if met else "niet gehaald."
-    )
-
-
-def _choice_rows(choices: list[dict], decided: Outcome) -> list[dict]:
-    counts_in_base = {Role.FOR, Role.AGAINST}
-    if decided.rules.base is Base.CAST:
-        counts_in_base.add(Role.ABSTAIN)
-    rows = []
-    for choice in choices:
-        role = Role(choice["role"])
-        share = (
-            _share(choice["weight"], decided.base_weight)
-            if role in counts_in_base
-            else "telt niet mee"
-        )
-        rows.append(
-            {
-                **choice,
-                "role_label": _ROLE_LABEL[role],
-                "share": share,
-                # "Voor" needs no "(voor)" beside it; "Ja, met voorbehoud" does.
-                "role_is_label": choice["label"].casefold() == _ROLE_LABEL[role],
-            }
-        )
-    return rows
 
 
 def _electorate_by_region(ballot: Ballot) -> dict[str, tuple[int, int]]:
@@ -395,47 +268,6 @@ def _electorate_by_group(ballot: Ballot) -> dict[str, tuple[int, int]]:
         .annotate(n=Count("pk"), w=Sum("weight"))
     )
     return {row["group__name"]: (row["n"], row["w"] or 0) for row in rows}
-
-
-def _region_rows(ballot: Ballot, regions: dict, labels: list[str]) -> list[dict]:
-    """One row per region (named ballots) or reporting group (secret ballots, only when the
-    sealed result has a breakdown): electorate (count, weight), weight per choice, turnout."""
-    if ballot.is_secret:
-        if not regions:
-            return []
-        electorate = _electorate_by_group(ballot)
-        names = list(regions)
-    else:
-        electorate = _electorate_by_region(ballot)
-        names = sorted(set(regions) | set(electorate))
-    rows = []
-    for name in names:
-        count, weight = electorate.get(name, (0, 0))
-        rows.append(_region_row(name, count, weight, regions.get(name, {}), labels))
-    if rows:
-        totals = _region_row(
-            "Totaal",
-            sum(r["electors"] for r in rows),
-            sum(r["weight"] for r in rows),
-            {label: sum(r["votes"][i] for r in rows) for i, label in enumerate(labels)},
-            labels,
-        )
-        totals["total"] = True
-        rows.append(totals)
-    return rows
-
-
-def _region_row(name: str, count: int, weight: int, votes: dict, labels: list[str]) -> dict:
-    per_choice = [votes.get(label, 0) for label in labels]
-    cast = sum(per_choice)
-    return {
-        "name": name,
-        "electors": count,
-        "weight": weight,
-        "votes": per_choice,
-        "cast": cast,
-        "turnout": _share(cast, weight),
-    }
 
 
 def _not_voted(ballot: Ballot) -> list[dict]:
@@ -472,7 +304,7 @@ def _consultation(consultation: Ballot) -> dict:
                 "name": name,
                 "votes": per_choice,
                 "cast": sum(per_choice),
-                "for_share": _share(for_weight, valid),
+                "for_share": share(for_weight, valid),
             }
         )
     totals = [c["votes"] for c in summary["choices"]]
@@ -483,7 +315,7 @@ def _consultation(consultation: Ballot) -> dict:
             "name": "Totaal",
             "votes": totals,
             "cast": sum(totals),
-            "for_share": _share(for_total, valid_total),
+            "for_share": share(for_total, valid_total),
             "total": True,
         }
     )
@@ -493,7 +325,7 @@ def _consultation(consultation: Ballot) -> dict:
         "labels": labels,
         "electorate": summary["electorate"],
         "turnout": summary["turnout"],
-        "turnout_share": _share(summary["turnout"]["weight"], summary["electorate"]["weight"]),
+        "turnout_share": share(summary["turnout"]["weight"], summary["electorate"]["weight"]),
         "rows": rows,
         "explanation": summary["outcome"]["explanation"],
     }

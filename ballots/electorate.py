@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from ballots.models import Ballot, ElectorateKind, ReportingGroup
-from ballots.reporting_groups import plan_groups
+from ledenstem_verify.reporting_groups import plan_groups
 from members.models import Mandate, Membership, MembershipStatus, Region
 from members.selectors import active_member_counts, effective_weight
 
@@ -50,7 +50,7 @@ def summary_by_region(eligible: list[Eligible]) -> dict[int, tuple[int, int]]:
 
 
 def freeze_reporting_groups(ballot: Ballot, eligible: list[Eligible]) -> dict[int, ReportingGroup]:
-    """Secret ballots, at opening: the reporting groups (ballots.reporting_groups) as rows;
+    """Secret ballots, at opening: the reporting groups (ledenstem_verify.reporting_groups) as rows;
     returns region id -> group. Empty (no breakdown) when fewer than two groups reach K."""
     counts: dict[int, int] = {}
     for elector in eligible:

@@ -1,8 +1,8 @@
 """Ballot kinds: what a vote may be, and how the result of each kind is decided.
 
-A proposal is counted by ballots.rules (Voor / Tegen / Onthouding, majority, base, quorum).
-The other kinds use ballots.methods; a quorum, when set, applies to every kind: below it the
-ballot decides nothing. The shapes of a vote (Ballot.input_shape):
+A proposal is counted by ledenstem_verify.rules (Voor / Tegen / Onthouding, majority, base,
+quorum). The other kinds use ledenstem_verify.methods; a quorum, when set, applies to every
+kind: below it the ballot decides nothing. The shapes of a vote (Ballot.input_shape):
 - "one": one choice id (or, for a weighted proposal that allows it, {choice id: weight});
 - "many": a list of distinct choice ids, at least one and at most `max_choices` (approval,
   an election by approval); each approved option gets the voter's whole weight;
@@ -11,12 +11,10 @@ ballot decides nothing. The shapes of a vote (Ballot.input_shape):
 """
 
 from dataclasses import dataclass
-from fractions import Fraction
 
-from ballots import methods
 from ballots.errors import InvalidVote
 from ballots.models import Ballot, BallotKind, Choice
-from ballots.rules import format_percentage
+from ledenstem_verify.decide import decide_method
 
 
 @dataclass(frozen=True)
@@ -75,14 +73,6 @@ def _one(ballot: Ballot, choices: dict[int, Choice], weight: int, choice) -> lis
 
 
 # --- results --------------------------------------------------------------------------------
-
-METHOD_NAMES = {
-    "plurality": "meeste stemmen",
-    "two_rounds": "volstrekte meerderheid, anders een tweede ronde",
-    "approval": "goedkeuringsstemming",
-    "instant_runoff": "instant runoff (alternatieve stem)",
-    "stv": "enkelvoudig overdraagbare stem (STV)",
-}
 
 
 def method_of(ballot: Ballot) -> str:
@@ -149,90 +139,14 @@ def decide_kind(
     electorate_weight: int,
 ) -> dict:
     """The outcome of a non-proposal ballot as plain data (stored in the sealed result)."""
-    method = method_of(ballot)
-    seed = ballot.lot_seed
-    data: dict = {
-        "method": method,
-        "method_name": METHOD_NAMES[method],
-        "seats": ballot.seats,
-        "lot_seed": seed,
-        "winners": [],
-        "runoff": None,
-        "rounds": [],
-        "by_lot": False,
-    }
-    quorum = ballot.quorum_percent
-    if (
-        quorum is not None
-        and electorate_weight
-        and Fraction(turnout_weight, electorate_weight) < Fraction(quorum) / 100
-    ):
-        share = format_percentage(Fraction(turnout_weight, electorate_weight))
-        data["result"] = "no_quorum"
-        data["explanation"] = (
-            f"Geen besluit: de opkomst ({share}) haalt het quorum van {quorum}% niet."
-        )
-        return data
-    if not sum(weights.values()):
-        data["result"] = "no_votes"
-        data["explanation"] = "Geen besluit: er is geen geldige stem uitgebracht."
-        return data
-    name = labels.get
-    if method in ("plurality", "two_rounds"):
-        decided = (methods.two_rounds if method == "two_rounds" else methods.plurality)(
-            weights, seed
-        )
-        data["by_lot"] = decided.by_lot
-        if decided.winner is not None:
-            data["winners"] = [name(decided.winner)]
-            share = format_percentage(Fraction(weights[decided.winner], decided.total))
-            data["result"] = "decided"
-            data["explanation"] = f"Gekozen: {name(decided.winner)} ({share} van het stemgewicht)."
-        else:
-            first, second = decided.runoff
-            data["runoff"] = [name(first), name(second)]
-            data["result"] = "runoff"
-            data["explanation"] = (
-                "Geen optie heeft meer dan de helft van het stemgewicht: een tweede ronde "
-                f"tussen {name(first)} en {name(second)}."
-            )
-    elif method == "approval":
-        decided = methods.approval(weights, ballot.seats, seed)
-        data["winners"] = [name(o) for o in decided.winners]
-        data["by_lot"] = decided.by_lot
-        data["result"] = "decided"
-        data["explanation"] = "Gekozen: " + ", ".join(data["winners"]) + "."
-    else:
-        options = list(labels)
-        decided = (
-            methods.single_transferable_vote(rankings, options, ballot.seats, seed)
-            if method == "stv"
-            else methods.instant_runoff(rankings, options, seed)
-        )
-        data["winners"] = [name(o) for o in decided.winners]
-        data["rounds"] = [_round(r, name) for r in decided.rounds]
-        data["quota"] = str(decided.quota) if decided.quota is not None else None
-        data["by_lot"] = any(r.by_lot for r in decided.rounds)
-        data["result"] = "decided"
-        data["explanation"] = (
-            "Gekozen: " + ", ".join(data["winners"]) + f" (na {len(decided.rounds)} ronde(n))."
-        )
-    if data["by_lot"]:
-        data["explanation"] += " Bij een gelijke stand besliste het lot."
-    return data
-
-
-def _round(played: methods.Round, name) -> dict:
-    return {
-        "number": played.number,
-        "tallies": {name(o): _exact(v) for o, v in sorted(played.tallies.items())},
-        "exhausted": _exact(played.exhausted),
-        "elected": [name(o) for o in played.elected],
-        "eliminated": name(played.eliminated) if played.eliminated is not None else None,
-        "by_lot": played.by_lot,
-    }
-
-
-def _exact(value: Fraction) -> str:
-    """An exact weight as text: "12", or "37/3" when a transfer left a fraction."""
-    return str(value.numerator) if value.denominator == 1 else str(value)
+    return decide_method(
+        method_of(ballot),
+        seats=ballot.seats,
+        lot_seed=ballot.lot_seed,
+        quorum_percent=ballot.quorum_percent,
+        labels=labels,
+        weights=weights,
+        rankings=rankings,
+        turnout_weight=turnout_weight,
+        electorate_weight=electorate_weight,
+    )

@@ -6,29 +6,11 @@ are appended in batches by the sealer, never on the vote path (a per-vote chain 
 row: STACK.md). `verify` recomputes the chain and names the first entry that does not fit.
 """
 
-import hashlib
-import json
-from dataclasses import dataclass
-
 from django.utils import timezone
 
 from ballots import bulk_copy
 from ballots.models import Ballot, LedgerEntry
-
-GENESIS = "0" * 64
-
-
-def canonical(kind: str, seq: int, payload: dict) -> bytes:
-    return json.dumps(
-        {"kind": kind, "seq": seq, "payload": payload},
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    ).encode("utf-8")
-
-
-def chain_hash(prev_hash: str, kind: str, seq: int, payload: dict) -> str:
-    return hashlib.sha256(prev_hash.encode("ascii") + canonical(kind, seq, payload)).hexdigest()
+from ledenstem_verify.chain import GENESIS, ChainCheck, chain_hash, check_chain
 
 
 def head(ballot: Ballot) -> tuple[int, str]:
@@ -75,36 +57,10 @@ def append(ballot: Ballot, entries: list[tuple[str, dict]]) -> list[LedgerEntry]
     return LedgerEntry.objects.bulk_create(rows)
 
 
-@dataclass(frozen=True)
-class ChainCheck:
-    ok: bool
-    head: str
-    entries: int
-    problem: str = ""
-
-
 def verify_chain(ballot: Ballot) -> ChainCheck:
-    prev, expected_seq, count = GENESIS, 1, 0
-    for entry in LedgerEntry.objects.filter(ballot=ballot).order_by("seq").iterator():
-        count += 1
-        if entry.seq != expected_seq:
-            return ChainCheck(
-                False, prev, count, f"entry #{expected_seq} is missing (found #{entry.seq} next)"
-            )
-        if entry.prev_hash != prev:
-            return ChainCheck(
-                False,
-                prev,
-                count,
-                f"entry #{entry.seq} ({entry.kind}) does not follow its predecessor",
-            )
-        if chain_hash(prev, entry.kind, entry.seq, entry.payload) != entry.hash:
-            return ChainCheck(
-                False, prev, count, f"entry #{entry.seq} ({entry.kind}) was altered: hash mismatch"
-            )
-        prev = entry.hash
-        expected_seq += 1
-    return ChainCheck(True, prev, count)
+    rows = LedgerEntry.objects.filter(ballot=ballot).order_by("seq")
+    fields = ("seq", "kind", "payload", "prev_hash", "hash")
+    return check_chain(rows.values(*fields).iterator(chunk_size=2000))
 
 
 def record(ballot: Ballot, kind: str, payload: dict) -> LedgerEntry:

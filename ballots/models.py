@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ballots.rules import Base, Majority, Role
+from ledenstem_verify.rules import Base, Majority, Role
 from members.models import Region
 
 
@@ -37,7 +37,7 @@ class ResultVisibility(models.TextChoices):
 
 
 class BallotKind(models.TextChoices):
-    """What the voter does and how it is counted (ballots.kinds, ballots.methods)."""
+    """What the voter does and how it is counted (ballots.kinds, ledenstem_verify.methods)."""
 
     PROPOSAL = "proposal", _("voorstel: voor / tegen / onthouding")
     SINGLE = "single", _("één van meerdere opties")
@@ -102,7 +102,7 @@ class Ballot(models.Model):
     amendment_replace = models.TextField(_("nieuwe tekst"), blank=True)
     # Written when a motion opens: its text with every adopted amendment applied.
     final_text = models.TextField(_("tekst waarover gestemd wordt"), blank=True, editable=False)
-    # Lots for ties (ballots.methods.lot_order): made at opening, recorded in the ledger.
+    # Lots for ties (ledenstem_verify.methods.lot_order): made at opening, recorded in the ledger.
     lot_seed = models.CharField(max_length=64, blank=True, editable=False)
     electorate = models.CharField(
         _("kiezers"), max_length=16, choices=ElectorateKind, default=ElectorateKind.MEMBERS
@@ -139,6 +139,7 @@ class Ballot(models.Model):
         choices=[
             (Base.VALID, _("geldige stemmen zonder onthoudingen")),
             (Base.CAST, _("alle uitgebrachte stemmen")),
+            (Base.PRESENT, _("alle aanwezigen, ook wie niet stemde")),
         ],
         default=Base.VALID,
     )
@@ -173,6 +174,9 @@ class Ballot(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     reminder_sent = models.BooleanField(_("herinnering verstuurd"), default=False)
+    # Members can always download the ballot box of a counted ballot; public means anyone
+    # can, without an account (an auditor, the press). The board decides per ballot.
+    box_public = models.BooleanField(_("stembus openbaar"), default=False)
     # Secret ballots: the id of the key file that encrypts pending votes (never the key).
     vote_key_id = models.CharField(max_length=32, blank=True, editable=False)
     # Written once, when the count after closing is done: the final ledger head and the
@@ -195,6 +199,12 @@ class Ballot(models.Model):
             models.CheckConstraint(
                 condition=Q(vote_splitting=False) | Q(electorate="ambassadors"),
                 name="splitting_only_weighted",
+            ),
+            # Counting on those present needs to know who is present: only at a ballot that
+            # admits only those present (an assembly's check-in).
+            models.CheckConstraint(
+                condition=~Q(base="present") | Q(attendance_required=True),
+                name="base_present_needs_attendance",
             ),
             models.CheckConstraint(
                 condition=Q(quorum_percent__isnull=True)
@@ -302,7 +312,7 @@ class Choice(models.Model):
 
 class ReportingGroup(models.Model):
     """Secret ballots: a set of regions with at least K electors, frozen at opening
-    (ballots.reporting_groups). The finest breakdown a secret result ever has."""
+    (ledenstem_verify.reporting_groups). The finest breakdown a secret result ever has."""
 
     ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="reporting_groups")
     number = models.PositiveSmallIntegerField()
@@ -356,6 +366,9 @@ class Participation(models.Model):
         related_name="+",
         help_text=_("De volmachthouder, als de stem bij volmacht is uitgebracht."),
     )
+    # Voted on paper or by show of hands (ballots.paper): such an elector can never vote
+    # online afterwards, not even where a vote may be changed.
+    on_paper = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         constraints = [
@@ -510,3 +523,52 @@ class ResultDocument(models.Model):
 
     def __str__(self) -> str:
         return f"proces-verbaal {self.ballot_id} ({self.sha256[:12]})"
+
+
+class PaperTallyKind(models.TextChoices):
+    PAPER = "paper", _("stembiljetten op papier")
+    HANDS = "hands", _("handopsteken")
+
+
+class PaperTally(models.Model):
+    """Votes counted in the hall (paper ballots or a show of hands), entered by one board
+    member and confirmed by another before they count (ballots.paper). `electors` are the
+    electors who voted this way: at confirmation they are marked as voted, so nobody counts
+    twice; `lines` are the counted totals per choice: [{"choice", "votes", "weight"}]."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="paper_tallies")
+    kind = models.CharField(_("soort"), max_length=8, choices=PaperTallyKind)
+    electors = models.ManyToManyField(Elector, related_name="+")
+    lines = models.JSONField()
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField()
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    discarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    discarded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["ballot", "entered_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True) | Q(discarded_at__isnull=True),
+                name="paper_tally_confirmed_or_discarded",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_by__isnull=True) | ~Q(confirmed_by=models.F("entered_by")),
+                name="paper_tally_second_board_member",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} tally {self.pk} of {self.ballot_id}"
+
+    @property
+    def pending(self) -> bool:
+        return self.confirmed_at is None and self.discarded_at is None

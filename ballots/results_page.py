@@ -136,3 +136,16 @@ def one_elector_per_region(ballot: Ballot) -> bool:
         .filter(n__gt=1)
         .exists()
     )
+
+
+def paper_rows(counted) -> list[dict]:
+    """The votes counted in the hall (ballots.paper), per choice, shown apart."""
+    return [
+        {
+            "label": c.label,
+            "votes": counted.paper[c.choice_id][0],
+            "weight": counted.paper[c.choice_id][1],
+        }
+        for c in counted.choices
+        if c.choice_id in counted.paper
+    ]

@@ -101,7 +101,8 @@ def box_commitment(ballot: Ballot) -> dict:
         digest.update(hashlib.sha256(bytes(sealed)).digest())
         pending += 1
     return {
-        "participations": Participation.objects.filter(ballot=ballot).count(),
+        # Online voters only: a count in the hall has no encrypted vote (ballots.paper).
+        "participations": Participation.objects.filter(ballot=ballot, on_paper=False).count(),
         "pending_votes": pending,
         "pending_digest": digest.hexdigest(),
     }

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ballots import ledger, notifications, vote_keys
+from ballots import ledger, notifications, signals, vote_keys
 from ballots.electorate import eligible_electors, freeze_reporting_groups
 from ballots.errors import (
     AlreadyVoted,
@@ -35,11 +35,13 @@ from ballots.models import (
     Vote,
 )
 from ballots.receipts import new_receipt_code, receipt_hash
-from ballots.rules import DEFAULT_CHOICES
+from ledenstem_verify.rules import DEFAULT_CHOICES
 
 
 def _who(user) -> dict:
-    return {"by": user.email if user is not None else "systeem"}
+    """Who did it, as the ledger records it: the account number, never a name or an address
+    (the ledger is published in the ballot box; the association looks the number up)."""
+    return {"by": user.pk if user is not None else "systeem"}
 
 
 def add_default_choices(ballot: Ballot) -> None:
@@ -133,8 +135,8 @@ def open_ballot(ballot: Ballot, *, by=None, notify: bool = True) -> Ballot:
             batch_size=2000,
         )
         ballot.status = BallotStatus.OPEN
-        # Lots for ties are drawn from this seed (ballots.methods): fixed and recorded before
-        # anyone votes, so nobody can pick it to suit a result.
+        # Lots for ties are drawn from this seed (ledenstem_verify.methods): fixed and recorded
+        # before anyone votes, so nobody can pick it to suit a result.
         ballot.lot_seed = secrets.token_hex(16)
         update = ["status", "opens_at", "lot_seed", "final_text"]
         if ballot.is_secret:
@@ -171,6 +173,9 @@ def open_ballot(ballot: Ballot, *, by=None, notify: bool = True) -> Ballot:
                 ],
             },
         )
+        # The meeting a ballot is on (meetings.sync) brings in its attendance, stand-ins and
+        # paper proxies here, in this transaction.
+        signals.ballot_opened.send(sender=Ballot, ballot=ballot)
         live.announce(ballot.pk)
         if notify:
             transaction.on_commit(lambda: notifications.ballot_opened(ballot.pk))
@@ -432,7 +437,11 @@ def _record_participation(ballot: Ballot, elector: Elector, *, cast_by) -> bool:
         # Changes by one voter must run one after the other: without this lock two changes
         # submitted together each withdraw only the votes they saw, and both new votes
         # would count.
-        Participation.objects.select_for_update().get(ballot=ballot, elector=elector)
+        earlier = Participation.objects.select_for_update().get(ballot=ballot, elector=elector)
+        if earlier.on_paper:  # a count in the hall cannot be withdrawn by an online vote
+            raise AlreadyVoted(
+                "U heeft in de zaal gestemd (op papier of bij handopsteken); die stem telt."
+            )
         return True
     raise AlreadyVoted("Er is al gestemd voor deze kiezer; een stem telt maar één keer.")
 

@@ -5,7 +5,7 @@ vote path). Only `Vote` rows count. A secret ballot has none until the count aft
 (ballots.counting): its pending votes are ciphertext, so there is no interim tally to show.
 
 Breakdown: named ballots per region (the roll call is public anyway). Secret ballots never
-per region, only per reporting group frozen at opening (ballots.reporting_groups), and only
+per region, only per reporting group frozen at opening (ledenstem_verify.reporting_groups), and only
 when every group also has at least K voters (`secret_breakdown`); otherwise none at all.
 """
 
@@ -16,9 +16,10 @@ from fractions import Fraction
 from django.conf import settings
 from django.db.models import Count, Sum
 
-from ballots.models import Ballot, Elector, Participation, ReportingGroup, Vote
-from ballots.reporting_groups import breakdown_allowed
-from ballots.rules import Outcome, Role, Rules, Totals, decide
+from ballots.models import Ballot, Elector, Participation, Proxy, ReportingGroup, Vote
+from ballots.paper import confirmed_lines
+from ledenstem_verify.reporting_groups import breakdown_allowed
+from ledenstem_verify.rules import Base, Outcome, Role, Rules, Totals, decide
 from members.models import Region
 
 
@@ -43,6 +44,9 @@ class BallotTally:
     # what `regions` is broken down by: "region", "group" or "" (no breakdown), and why not
     breakdown: str = ""
     breakdown_note: str = ""
+    # counted in the hall (ballots.paper), already included in `choices`: choice id ->
+    # (votes, weight); never in `regions`
+    paper: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     def weight_of(self, role: str) -> int:
         return sum(c.weight for c in self.choices if c.role == role)
@@ -52,7 +56,8 @@ def secret_breakdown(ballot: Ballot) -> tuple[bool, str]:
     """May the per-group tally of this secret ballot be published? Decided from the frozen
     groups and who voted (public facts), so the count and every later reader agree."""
     voters = dict(
-        Participation.objects.filter(ballot=ballot, elector__group__isnull=False)
+        # Online voters: a count in the hall carries no group (and pads no group's figures).
+        Participation.objects.filter(ballot=ballot, elector__group__isnull=False, on_paper=False)
         .values_list("elector__group_id")
         .annotate(n=Count("pk"))
     )
@@ -82,6 +87,10 @@ def tally(ballot: Ballot) -> BallotTally:
         total.weight += row["weight"]
         if row[key] is not None:
             per_key[row[key]][row["choice_id"]] += row["weight"]
+    paper = confirmed_lines(ballot)
+    for choice_id, (votes, weight) in paper.items():
+        choices[choice_id].votes += votes
+        choices[choice_id].weight += weight
     electorate = Elector.objects.filter(ballot=ballot).aggregate(n=Count("pk"), w=Sum("weight"))
     turnout = Participation.objects.filter(ballot=ballot).aggregate(
         n=Count("pk"), w=Sum("elector__weight")
@@ -109,6 +118,7 @@ def tally(ballot: Ballot) -> BallotTally:
         regions=regions,
         breakdown=breakdown,
         breakdown_note=note,
+        paper=paper,
     )
 
 
@@ -154,8 +164,20 @@ def outcome(ballot: Ballot, counted: BallotTally) -> Outcome | KindOutcome:
         against_weight=counted.weight_of(Role.AGAINST),
         abstain_weight=counted.weight_of(Role.ABSTAIN),
         electorate_weight=counted.electorate_weight,
+        present_weight=present(ballot)["weight"] if ballot.base == Base.PRESENT else None,
     )
     return decide(totals, rules_of(ballot))
+
+
+def present(ballot: Ballot) -> dict:
+    """Who is present (the meeting's check-in, Elector.present) or represented by a proxy
+    holder who is: count and weight. The verifier recomputes the same from the ledger's
+    presence and proxy entries (ledenstem_verify.recount)."""
+    here = set(Elector.objects.filter(ballot=ballot, present=True).values_list("pk", flat=True))
+    represented = Proxy.objects.filter(ballot=ballot, revoked=False, holder_id__in=here)
+    ids = here | set(represented.values_list("grantor_id", flat=True))
+    found = Elector.objects.filter(pk__in=ids).aggregate(n=Count("pk"), w=Sum("weight"))
+    return {"count": found["n"] or 0, "weight": found["w"] or 0}
 
 
 def result_summary(ballot: Ballot) -> dict:
@@ -175,5 +197,21 @@ def result_summary(ballot: Ballot) -> dict:
         ],
         "regions": counted.regions,
         "breakdown": {"by": counted.breakdown, "note": counted.breakdown_note},
+        **({"present": present(ballot)} if ballot.base == Base.PRESENT else {}),
+        **(
+            {
+                "paper_votes": [
+                    {
+                        "label": c.label,
+                        "votes": counted.paper[c.choice_id][0],
+                        "weight": counted.paper[c.choice_id][1],
+                    }
+                    for c in counted.choices
+                    if c.choice_id in counted.paper
+                ]
+            }
+            if counted.paper
+            else {}
+        ),
         "outcome": {"result": str(decided.result), "explanation": decided.explanation},
     }

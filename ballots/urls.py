@@ -1,6 +1,14 @@
 from django.urls import path
 
-from ballots import views, views_exports, views_kinds, views_live, views_results
+from ballots import (
+    views,
+    views_box,
+    views_exports,
+    views_kinds,
+    views_live,
+    views_paper,
+    views_results,
+)
 from ballots import views_workspace as ws
 
 app_name = "ballots"
@@ -18,12 +26,19 @@ urlpatterns = [
     path("<int:pk>/projectie/", views_live.projector, name="projector"),
     path("<int:pk>/beheer/<slug:action>/", views.lifecycle, name="lifecycle"),
     path("<int:pk>/aanwezigheid/", views.attendance, name="attendance"),
+    path("<int:pk>/zaal/", views_paper.paper_votes, name="paper_votes"),
+    path("<int:pk>/zaal/<int:tally_pk>/", views_paper.paper_decide, name="paper_decide"),
     path("<int:pk>/aanwezigheid/qr/", views.checkin_display, name="checkin_display"),
     path("<int:pk>/inchecken/<str:token>/", views.checkin, name="checkin"),
     path("<int:pk>/export.<str:fmt>", views_exports.download, name="download"),
     path("<int:pk>/vaststellen/", views_results.approve, name="approve"),
     path("<int:pk>/tweede-ronde/", views_kinds.second_round, name="second_round"),
     path("<int:pk>/proces-verbaal.pdf", views_results.document, name="document"),
+    path("<int:pk>/stembus.json", views_box.box_download, name="box"),
+    path("<int:pk>/stembus/openbaar/", views_box.box_publicity, name="box_publicity"),
+    path("stembus-controleren/", views_box.how_to_verify, name="how_to_verify"),
+    path("ledenstem-verify.tar.gz", views_box.verifier_download, name="verifier_package"),
+    path("certificaat.pem", views_box.certificate_download, name="certificate"),
     path("controleren/", views_results.verify, name="verify"),
     # The board's workspace (issue #14): drafts, preview, duplicate, templates.
     path("werkruimte/", ws.workspace, name="workspace"),

@@ -34,6 +34,10 @@ def recount_from_ledger(entries: list[LedgerEntry]) -> tuple[dict[int, LedgerEnt
     weights: Counter = Counter()
     for entry in votes.values():
         weights[entry.payload["choice"]] += entry.payload["weight"]
+    for entry in entries:
+        if entry.kind == "paper_votes":  # counted in the hall (ballots.paper)
+            for choice, _votes, weight in entry.payload["lines"]:
+                weights[choice] += weight
     return votes, weights
 
 

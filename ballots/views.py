@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ballots import notifications, results_page, selectors, services
+from ballots import ballot_box, notifications, results_page, selectors, services
 from ballots.checkin import TOKEN_MAX_AGE, checkin_token, qr_svg, token_is_valid
 from ballots.electorate import eligible_electors, summary_by_region
 from ballots.errors import BallotError
@@ -27,6 +27,7 @@ from ballots.models import Ballot, BallotStatus, Elector, Proxy, Vote
 from ballots.receipts import receipt_hash
 from ballots.tally import outcome, tally
 from ballots.views_live import live_context
+from ledenstem_verify import box as box_format
 from members.models import Region
 from members.permissions import permission_required
 
@@ -231,7 +232,7 @@ def revoke_proxy(request, pk: int, proxy_pk: int):
 def check_receipt(request, pk: int):
     ballot = _visible_ballot(pk)
     form = ReceiptCheckForm(request.POST or None)
-    found = None
+    found = box_at = None
     if ballot.status not in (BallotStatus.CLOSED, BallotStatus.CERTIFIED):
         form = None
     elif request.method == "POST" and form.is_valid():
@@ -244,8 +245,13 @@ def check_receipt(request, pk: int):
             .first()
         )
         found = found or False
+        if found and ballot.is_counted:
+            position = ballot_box.receipt_position(ballot, digest)
+            box_at = {"position": position, "line": box_format.vote_line(position)}
     return render(
-        request, "ballots/check_receipt.html", {"ballot": ballot, "form": form, "found": found}
+        request,
+        "ballots/check_receipt.html",
+        {"ballot": ballot, "form": form, "found": found, "box_at": box_at},
     )
 
 
@@ -267,6 +273,7 @@ def results(request, pk: int):
             "tally": counted,
             "show_tally": show_tally,
             "choices": results_page.choice_rows(ballot, counted) if show_tally else [],
+            "paper_rows": results_page.paper_rows(counted) if show_tally else [],
             "turnout": results_page.turnout(counted),
             # An ambassador ballot's roll call is its result per region: shown once.
             "breakdown": results_page.breakdown_rows(ballot, counted)

@@ -25,7 +25,7 @@ MANAGE = "ballots.manage_ballot"
 FRESH_SECOND_FACTOR = 300
 
 
-def _fresh_second_factor(request) -> bool:
+def fresh_second_factor(request) -> bool:
     """Did this session pass allauth's second-factor reauthentication in the last minutes?"""
     from allauth.account.internal.flows.login import get_authentication_records
 
@@ -53,7 +53,7 @@ def approve(request, pk: int):
     ballot = get_object_or_404(Ballot, pk=pk)
     if request.method == "POST":
         action = "withdraw" if request.POST.get("action") == "withdraw" else "approve"
-        if not _fresh_second_factor(request):
+        if not fresh_second_factor(request):
             token = approval_intent.stash(request.session, ballot.pk, action)
             back = request.path + "?" + urlencode({"intent": token})
             target = reverse("mfa_reauthenticate") + "?" + urlencode({"next": back})
@@ -62,7 +62,7 @@ def approve(request, pk: int):
         return _carry_out(request, ballot, action)
     if "intent" in request.GET:
         action = approval_intent.take(request.session, ballot.pk, request.GET["intent"])
-        if action and _fresh_second_factor(request):
+        if action and fresh_second_factor(request):
             return _carry_out(request, ballot, action)
     approvals = ballot.approvals.filter(withdrawn_at__isnull=True).select_related("approver")
     return render(
@@ -72,7 +72,7 @@ def approve(request, pk: int):
             "ballot": ballot,
             "approvals": approvals,
             "mine": approvals.filter(approver=request.user).exists(),
-            "fresh": _fresh_second_factor(request),
+            "fresh": fresh_second_factor(request),
             "address_problem": certification.signing_address_problem(
                 settings.SITE_URL, _origin_of(request)
             ),

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from ballots.definitions import FORMAT, KINDS, Problem, kind_of
 from ballots.drafts import AMSTERDAM, placeholder_dates
 from ballots.models import Ballot, Choice, ElectorateKind, ResultVisibility, Secrecy
-from ballots.rules import Role
 from faq.models import PositionPaper, Question, Status
+from ledenstem_verify.rules import Role
 from members.models import Region
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "members",
     "faq",
     "ballots",
+    "meetings",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("bestuur/", include("members.urls")),
     path("faq/", include("faq.urls")),
     path("stemmingen/", include("ballots.urls")),
+    path("vergaderingen/", include("meetings.urls")),
     path("api/ballots/<int:pk>/live", live_state, name="ballot_live_state"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),

@@ -165,3 +165,41 @@ INTERIM_SETTINGS = [
     {"secrecy": "secret"},
 ]
 INTERIM_SETTINGS_IDS = ["named-hidden-until-closing", "named-visible", "secret"]
+
+
+# --- meetings (issue #15) ---------------------------------------------------------------
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A planned hybrid members' meeting, starting in an hour."""
+
+    class Meta:
+        model = "meetings.Meeting"
+
+    title = factory.Sequence(lambda n: f"Algemene ledenvergadering {n}")
+    starts_at = factory.LazyFunction(lambda: _now() + datetime.timedelta(hours=1))
+    place = "Utrecht"
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.AgendaItem"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Agendapunt {n}")
+    text = "Een **toelichting** bij dit punt."
+
+
+def agenda_ballot(item, **kwargs):
+    """A draft ballot (BallotFactory) on agenda item `item`."""
+    from meetings.models import AgendaBallot
+
+    ballot = BallotFactory(**kwargs)
+    AgendaBallot.objects.create(item=item, ballot=ballot, order=item.ballot_links.count())
+    return ballot
+
+
+def deputy(region, **kwargs) -> User:
+    """A deputy (plaatsvervanger) of `region` with a mandate in force."""
+    return MandateFactory(region=region, is_deputy=True, **kwargs).user

@@ -25,7 +25,7 @@ from django.urls import reverse
 
 from ballots import services
 from ballots.models import Choice, Secrecy
-from ballots.rules import Role
+from ledenstem_verify.rules import Role
 from tests.factories import BallotFactory, RegionFactory, member
 from tests.live.helpers import next_state, watcher
 

@@ -57,7 +57,7 @@ def wrong_words(text: str, language: str) -> list[str]:
 class PageText(VisibleText):
     """The visible text (tests/test_voice.py), without code (column names, hashes) and
     without parts marked as Dutch with lang="nl": the sealed result's wording, recorded in
-    Dutch by ballots.kinds and ballots.rules (see the report on issue #16)."""
+    Dutch by ballots.kinds and ledenstem_verify.rules (see the report on issue #16)."""
 
     def __init__(self, skip_dutch: bool):
         super().__init__()

@@ -39,6 +39,22 @@ MUST_BE_COVERED = {
     "account_logout",
     "account_login",
     "set_language",
+    "meetings:chair_action",
+    "meetings:record_approve",
+    "ballots:paper_votes",
+    "ballots:paper_decide",
+    "meetings:desk_set",
+    "meetings:stand_ins",
+    "meetings:paper_proxies",
+    "meetings:meeting_new",
+    "meetings:meeting_edit",
+    "meetings:item_new",
+    "meetings:item_edit",
+    "meetings:item_move",
+    "meetings:item_delete",
+    "meetings:item_ballots",
+    "meetings:agenda_markdown",
+    "meetings:self_checkin",
 }
 
 

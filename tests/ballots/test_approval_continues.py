@@ -31,12 +31,12 @@ def approver(client):
 
 
 def park(client, ballot, monkeypatch, action="approve") -> str:
-    monkeypatch.setattr("ballots.views_results._fresh_second_factor", lambda request: False)
+    monkeypatch.setattr("ballots.views_results.fresh_second_factor", lambda request: False)
     response = client.post(reverse("ballots:approve", args=[ballot.pk]), {"action": action})
     assert response["Location"].startswith(reverse("mfa_reauthenticate"))
     back = parse_qs(urlsplit(response["Location"]).query)["next"][0]
     assert back.startswith(reverse("ballots:approve", args=[ballot.pk]) + "?intent=")
-    monkeypatch.setattr("ballots.views_results._fresh_second_factor", lambda request: True)
+    monkeypatch.setattr("ballots.views_results.fresh_second_factor", lambda request: True)
     return back
 
 
@@ -69,6 +69,6 @@ def test_no_fresh_second_factor_on_return_changes_nothing(
     client, closed_ballot, approver, monkeypatch
 ):
     back = park(client, closed_ballot, monkeypatch)
-    monkeypatch.setattr("ballots.views_results._fresh_second_factor", lambda request: False)
+    monkeypatch.setattr("ballots.views_results.fresh_second_factor", lambda request: False)
     assert client.get(back).status_code == 200
     assert not closed_ballot.approvals.exists()

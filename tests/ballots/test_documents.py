@@ -23,7 +23,7 @@ from ballots.documents import (
     render_result_pdf,
 )
 from ballots.models import Elector
-from ballots.rules import Rules, Totals, decide
+from ledenstem_verify.rules import Rules, Totals, decide
 from tests.conftest import skip_or_fail
 from tests.factories import MandateFactory, RegionFactory, choice, member, open_ballot
 

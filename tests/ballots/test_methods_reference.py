@@ -1,4 +1,4 @@
-"""The ranked counts (ballots.methods) against a reference library, pref_voting: instant
+"""The ranked counts (ledenstem_verify.methods) against a reference library, pref_voting: instant
 runoff and the single transferable vote on thousands of random weighted profiles, ties
 included. Our lot order is mapped onto the library's tie-breaking, so a tie must be broken
 the same way too.
@@ -10,7 +10,7 @@ import random
 
 import pytest
 
-from ballots.methods import instant_runoff, lot_order, single_transferable_vote
+from ledenstem_verify.methods import instant_runoff, lot_order, single_transferable_vote
 
 pref_voting = pytest.importorskip("pref_voting", reason="pref_voting is a dev dependency")
 from pref_voting.iterative_methods import instant_runoff_tb  # noqa: E402

@@ -155,7 +155,7 @@ def test_export_json_totals_equal_a_recount_and_rules(client, region):
     from django.db.models import Sum
 
     from ballots.models import Vote
-    from ballots.rules import Rules, Totals, decide
+    from ledenstem_verify.rules import Rules, Totals, decide
 
     direct = dict(
         Vote.objects.filter(ballot=ballot, withdrawn=False)

@@ -1,4 +1,4 @@
-"""The pure rule for reporting groups (ballots.reporting_groups), over many random
+"""The pure rule for reporting groups (ledenstem_verify.reporting_groups), over many random
 electorates: every group reaches K, no small region ever stands alone, every region is in
 exactly one group, and with fewer than two groups there is no breakdown."""
 
@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from ballots.reporting_groups import breakdown_allowed, plan_groups
+from ledenstem_verify.reporting_groups import breakdown_allowed, plan_groups
 
 
 def check(regions, minimum):

@@ -1,4 +1,5 @@
-"""The outcome of a ballot (ballots/rules.py): hand-computed cases, properties, display rounding."""
+"""The outcome of a ballot (ledenstem_verify/rules.py): hand-computed cases, properties,
+display rounding."""
 
 import ast
 import re
@@ -11,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ballots import rules
-from ballots.rules import (
+from ledenstem_verify import rules
+from ledenstem_verify.rules import (
     DEFAULT_CHOICES,
     Base,
     Majority,
@@ -331,7 +332,7 @@ def test_rules_accept_stored_strings_and_exact_numbers():
     assert Rules(SIMPLE, VALID, 1).quorum == Fraction(1)
 
 
-@pytest.mark.parametrize(("majority", "base"), [("relative", "valid"), ("simple", "present")])
+@pytest.mark.parametrize(("majority", "base"), [("relative", "valid"), ("simple", "absent")])
 def test_unknown_rule_settings_are_refused(majority, base):
     with pytest.raises(ValueError, match="unknown"):
         Rules(majority, base)
@@ -377,8 +378,13 @@ def test_rules_module_imports_nothing_but_the_standard_library():
 
 weights = st.integers(0, 6) | st.integers(0, 10**7)
 quorums = st.none() | st.fractions(min_value=0, max_value=1, max_denominator=200)
+# The properties below hold for the bases counted on votes; the base "present" (counted on
+# everyone present, issue #15) has its own cases and properties at the end of this file.
 any_rules = st.builds(
-    Rules, majority=st.sampled_from(Majority), base=st.sampled_from(Base), quorum=quorums
+    Rules,
+    majority=st.sampled_from(Majority),
+    base=st.sampled_from([Base.VALID, Base.CAST]),
+    quorum=quorums,
 )
 
 
@@ -502,7 +508,7 @@ def test_explanation_is_one_dutch_sentence_without_decimal_points(totals, rules_
     assert f"bij een vereiste van {outcome.required};" in text
 
 
-@given(any_totals, st.sampled_from(Base), quorums)
+@given(any_totals, st.sampled_from([Base.VALID, Base.CAST]), quorums)
 def test_qualified_adoption_implies_absolute_implies_simple(totals, base, quorum):
     adopted = {m: decide(totals, Rules(m, base, quorum)).adopted for m in Majority}
 
@@ -580,3 +586,78 @@ def test_more_weight_for_can_turn_a_tie_into_a_rejection_when_abstentions_count(
 
     assert decide(Totals(1, 1, 10, 12), rules_).result is TIE
     assert decide(Totals(2, 1, 10, 13), rules_).result is REJECTED
+
+
+# --- base "present": counted on everyone present at the meeting ------------------------------
+
+
+def _present(for_, against, abstain, present, electorate=100):
+    return Totals(for_, against, abstain, electorate, present_weight=present)
+
+
+@pytest.mark.parametrize(
+    ("totals", "majority", "expected"),
+    [
+        # 10 present, 6 for: more than half of those present.
+        (_present(6, 3, 0, 10), Majority.ABSOLUTE, Result.ADOPTED),
+        # 5 of 10 present for, nobody against: not voting counts like voting against.
+        (_present(5, 0, 0, 10), Majority.ABSOLUTE, Result.REJECTED),
+        # Exactly 2/3 of 9 present is enough under a qualified majority.
+        (_present(6, 0, 0, 9), Majority.QUALIFIED, Result.ADOPTED),
+        (_present(5, 0, 1, 9), Majority.QUALIFIED, Result.REJECTED),
+        # The simple majority only compares for and against.
+        (_present(2, 1, 0, 10), Majority.SIMPLE, Result.ADOPTED),
+        (_present(2, 2, 0, 10), Majority.ABSOLUTE, Result.TIE),
+    ],
+)
+def test_base_present_counts_on_everyone_present(totals, majority, expected):
+    assert decide(totals, Rules(majority, Base.PRESENT)).result is expected
+
+
+def test_base_present_measures_the_quorum_among_those_present():
+    rules_ = Rules(Majority.SIMPLE, Base.PRESENT, quorum=HALF)
+    assert decide(_present(3, 1, 0, 10), rules_).result is Result.NO_QUORUM
+    met = decide(_present(3, 1, 1, 10), rules_)
+    assert met.result is Result.ADOPTED and met.turnout == HALF
+    assert "opkomst onder de aanwezigen 50% gelijk aan het quorum van 50%" in met.explanation
+    assert "(basis: alle aanwezigen, ook wie niet stemde)" in met.explanation
+    nobody = decide(_present(0, 0, 0, 0), rules_)
+    assert nobody.result is Result.NO_QUORUM and "niemand aanwezig" in nobody.explanation
+
+
+def test_base_present_needs_the_weight_present_and_no_more_cast_than_present():
+    with pytest.raises(ValueError, match="present_weight"):
+        decide(Totals(1, 0, 0, 10), Rules(Majority.SIMPLE, Base.PRESENT))
+    with pytest.raises(ValueError, match="exceeds present weight"):
+        decide(_present(4, 0, 0, 3), Rules(Majority.SIMPLE, Base.PRESENT))
+    with pytest.raises(ValueError, match="exceeds electorate weight"):
+        _present(1, 0, 0, 101)
+
+
+@given(totals_with_room(), st.integers(0, 10**6), st.sampled_from(Majority))
+def test_base_present_is_base_cast_with_the_silent_present_as_abstentions(pair, silent, majority):
+    """Those present who did not vote weigh exactly like abstentions under base cast."""
+    totals, room = pair
+    silent = min(silent, room)
+    present = totals.cast_weight + silent
+    on_present = decide(
+        Totals(
+            totals.for_weight,
+            totals.against_weight,
+            totals.abstain_weight,
+            totals.electorate_weight,
+            present_weight=present,
+        ),
+        Rules(majority, Base.PRESENT),
+    )
+    as_cast = decide(
+        Totals(
+            totals.for_weight,
+            totals.against_weight,
+            totals.abstain_weight + silent,
+            totals.electorate_weight,
+        ),
+        Rules(majority, Base.CAST),
+    )
+    assert on_present.result is as_cast.result
+    assert on_present.base_weight == as_cast.base_weight

@@ -71,6 +71,15 @@ GET_MATRIX: dict[str, tuple[int, ...]] = {
     "ballots:grant_proxy": POST_ONLY,
     "ballots:revoke_proxy": POST_ONLY,
     "ballots:check_receipt": LOGGED_IN,
+    # counts in the hall (paper, show of hands): the board enters and confirms
+    "ballots:paper_votes": BOARD_ONLY,
+    "ballots:paper_decide": BOARD_POST_ONLY,
+    # the ballot box: members once counted (409 while open), anyone when the board made it public
+    "ballots:box": (302, 409, 409, 409, 409),
+    "ballots:box_publicity": BOARD_POST_ONLY,
+    "ballots:how_to_verify": PUBLIC,
+    "ballots:verifier_package": PUBLIC,
+    "ballots:certificate": PUBLIC,
     "ballots:results": LOGGED_IN,
     "ballots:manage": BOARD_ONLY,
     "ballots:lifecycle": BOARD_ONLY,
@@ -96,6 +105,36 @@ GET_MATRIX: dict[str, tuple[int, ...]] = {
     "ballots:workspace_preview": BOARD_ONLY,
     "ballots:workspace_duplicate": BOARD_POST_ONLY,
     "ballots:workspace_delete": (302, 403, 403, 403, 302),
+    # meetings (issue #15): every member follows the agenda; the board runs the meeting
+    "meetings:index": LOGGED_IN,
+    "meetings:detail": LOGGED_IN,
+    "meetings:live_state": LOGGED_IN,  # JSON for a page that cannot keep its socket
+    "meetings:console": BOARD_ONLY,
+    "meetings:chair_action": BOARD_POST_ONLY,
+    "meetings:desk": BOARD_ONLY,
+    "meetings:desk_set": BOARD_POST_ONLY,
+    "meetings:desk_counts": BOARD_ONLY,  # a fragment the desk refreshes
+    "meetings:stand_ins": BOARD_ONLY,
+    "meetings:paper_proxies": BOARD_ONLY,
+    "meetings:projector": BOARD_ONLY,
+    "meetings:record_approve": BOARD_POST_ONLY,
+    # the signed record exists once certified (the world's meeting is still going on)
+    "meetings:record_document": NOT_FOUND_WHEN_LOGGED_IN,
+    # preparing a meeting and its agenda (the meeting here is in progress: its details and
+    # items may still change, its date and kind are shown but fixed)
+    "meetings:meeting_new": BOARD_ONLY,
+    "meetings:meeting_edit": BOARD_ONLY,
+    "meetings:agenda_editor": BOARD_ONLY,
+    "meetings:item_new": BOARD_ONLY,
+    "meetings:item_edit": BOARD_ONLY,
+    "meetings:item_move": BOARD_POST_ONLY,
+    "meetings:item_delete": BOARD_ONLY,  # a confirmation page; the POST deletes
+    "meetings:item_ballots": BOARD_POST_ONLY,
+    "meetings:agenda_markdown": BOARD_POST_ONLY,
+    # QR self check-in: the hall's screen, and the page a member's phone opens (this token
+    # is a ballot's, so every member is told it is not valid; the POST checks in)
+    "meetings:self_checkin_display": BOARD_ONLY,
+    "meetings:self_checkin": LOGGED_IN,
     # faq
     "faq:index": PUBLIC,
     "faq:question": PUBLIC,
@@ -205,9 +244,13 @@ def world():
     question = QuestionFactory(visibility="public")
     paper = PositionPaperFactory(visibility="public")
     asked = MemberQuestion.objects.create(asked_by=people["member"], text="Wat als?")
+    meeting = _meeting_with(ballot)
     objects = {
+        "meeting": meeting.pk,
+        "item_pk": meeting.items.order_by("order").first().pk,
         "pk": ballot.pk,
         "proxy_pk": proxy.pk,
+        "tally_pk": 999_999,  # no such count: the permission is decided before the lookup
         "action": "close",
         "token": checkin_token(ballot.pk),
         "fmt": "csv",
@@ -218,10 +261,27 @@ def world():
     return people, ballot, objects, question, asked
 
 
+def _meeting_with(ballot):
+    """A hybrid members' meeting in progress whose current item holds the open ballot."""
+    from meetings.models import AgendaBallot, AgendaItem, Meeting, MeetingStatus
+
+    meeting = Meeting.objects.create(
+        title="Xorq Xorq", place="Xorq", starts_at=ballot.opens_at, status=MeetingStatus.IN_PROGRESS
+    )
+    item = AgendaItem.objects.create(meeting=meeting, order=1, title="Xorq 1", text="Xorq.")
+    AgendaItem.objects.create(meeting=meeting, order=2, title="Xorq 2", text="Xorq.")
+    AgendaBallot.objects.create(item=item, ballot=ballot)
+    meeting.current_item = item
+    meeting.save(update_fields=["current_item"])
+    return meeting
+
+
 def _kwargs_for(name: str, wanted: tuple[str, ...], objects, question, asked) -> dict:
     kwargs = {}
     for key in wanted:
-        if key == "pk" and name.startswith("faq:question"):
+        if key == "pk" and name.startswith("meetings:"):
+            kwargs[key] = objects["meeting"]
+        elif key == "pk" and name.startswith("faq:question"):
             kwargs[key] = question.pk
         elif key == "pk" and name == "faq:moderate":
             kwargs[key] = asked.pk
@@ -262,6 +322,9 @@ def test_get_matrix(world):
 
 BOARD_POSTS = [
     "ballots:lifecycle",
+    "ballots:paper_votes",
+    "ballots:paper_decide",
+    "ballots:box_publicity",
     "ballots:second_round",
     "ballots:attendance",
     "ballots:approve",
@@ -275,6 +338,19 @@ BOARD_POSTS = [
     "ballots:workspace_markdown",
     "members:register_import",
     "members:register_import_confirm",
+    "meetings:chair_action",
+    "meetings:record_approve",
+    "meetings:desk_set",
+    "meetings:stand_ins",
+    "meetings:paper_proxies",
+    "meetings:meeting_new",
+    "meetings:meeting_edit",
+    "meetings:item_new",
+    "meetings:item_edit",
+    "meetings:item_move",
+    "meetings:item_delete",
+    "meetings:item_ballots",
+    "meetings:agenda_markdown",
 ]
 
 

@@ -19,11 +19,11 @@ class Command(BaseCommand):
         result = check_document(data)
         if not result.authentic:
             raise CommandError(f"{file}: NIET echt: {result.reason}")
-        document = result.document
+        stored = result.stored
         self.stdout.write(
             self.style.SUCCESS(
-                f"{file}: echt proces-verbaal van stemming {document.ballot_id} "
-                f"({document.ballot.question}), ondertekend {document.signed_at:%Y-%m-%d %H:%M}, "
-                f"zegel {document.seal}"
+                f"{file}: echt proces-verbaal van {stored.kind.lower()} {stored.number} "
+                f"({stored.title}), "
+                f"ondertekend {stored.signed_at:%Y-%m-%d %H:%M}, zegel {stored.seal}"
             )
         )

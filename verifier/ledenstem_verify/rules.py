@@ -11,7 +11,11 @@ Vocabulary
     *Weights.* The outcome is decided on weights, never on head counts. For member ballots
     every vote weighs 1, so weight == count.
     *Cast* = for + against + abstain. *Valid* = for + against (abstentions excluded).
-    *Base* = valid or cast, per :class:`Base`. *Turnout* = cast / electorate.
+    *Base* = valid or cast, per :class:`Base`, or *present*: the weight of everyone present
+    at the meeting or represented there by a proxy holder, voting or not (issue #15); with
+    base present the turnout, and so the quorum, is cast / present, and not voting counts
+    like voting against under ``absolute`` and ``qualified``. Otherwise *Turnout* = cast /
+    electorate.
 
 Decisions (each is tested in ``tests/ballots/test_rules.py``)
     1. Quorum first. With a quorum set, the result is ``no_quorum`` unless
@@ -111,6 +115,7 @@ class Majority(StrEnum):
 class Base(StrEnum):
     VALID = "valid"  # for + against
     CAST = "cast"  # for + against + abstain
+    PRESENT = "present"  # everyone present at the meeting, whether they voted or not
 
 
 class Result(StrEnum):
@@ -178,6 +183,8 @@ class Totals:
     against_weight: int
     abstain_weight: int
     electorate_weight: int
+    # The weight of the electors present at the meeting (base "present" only).
+    present_weight: int | None = None
 
     def __post_init__(self) -> None:
         for name in ("for_weight", "against_weight", "abstain_weight", "electorate_weight"):
@@ -186,6 +193,13 @@ class Totals:
             raise ValueError(
                 f"cast weight {self.cast_weight} exceeds electorate weight {self.electorate_weight}"
             )
+        if self.present_weight is not None:
+            _check_weight("present_weight", self.present_weight)
+            if self.present_weight > self.electorate_weight:
+                raise ValueError(
+                    f"present weight {self.present_weight} exceeds electorate weight "
+                    f"{self.electorate_weight}"
+                )
 
     @property
     def valid_weight(self) -> int:
@@ -201,6 +215,7 @@ class Totals:
         weights: Mapping[Role | str, int] | Iterable[tuple[Role | str, int]],
         *,
         electorate_weight: int,
+        present_weight: int | None = None,
     ) -> Totals:
         """Sum weights per role: a mapping, or (role, weight) rows, one per choice or vote.
 
@@ -219,6 +234,7 @@ class Totals:
             against_weight=summed[Role.AGAINST],
             abstain_weight=summed[Role.ABSTAIN],
             electorate_weight=electorate_weight,
+            present_weight=present_weight,
         )
 
 
@@ -229,10 +245,11 @@ class Outcome:
     result: Result
     totals: Totals
     rules: Rules
-    base_weight: int  # for + against (base valid) or all cast (base cast)
+    base_weight: int  # for + against (valid), all cast (cast) or everyone present (present)
     for_share: Fraction | None  # for / base; None if the base is 0
     against_share: Fraction | None  # against / base; None if the base is 0
-    turnout: Fraction | None  # cast / electorate; None if the electorate is 0
+    # cast / electorate (base "present": cast / present); None if that is 0
+    turnout: Fraction | None
     required: str  # "meer voor dan tegen", "meer dan 50%", "ten minste 2/3"
     explanation: str  # one Dutch sentence
 
@@ -252,6 +269,7 @@ _THRESHOLD = {Majority.ABSOLUTE: Fraction(1, 2), Majority.QUALIFIED: Fraction(2,
 _BASE_PHRASE = {
     Base.VALID: "(basis: stemmen voor en tegen)",
     Base.CAST: "(basis: alle uitgebrachte stemmen, ook onthoudingen)",
+    Base.PRESENT: "(basis: alle aanwezigen, ook wie niet stemde)",
 }
 
 _HEAD = {
@@ -275,12 +293,23 @@ def _majority_met(totals: Totals, majority: Majority, base_weight: int) -> bool:
 
 def decide(totals: Totals, rules: Rules) -> Outcome:
     """Decide a ballot from its weighted totals; see the module docstring for every rule."""
-    base_weight = totals.valid_weight if rules.base is Base.VALID else totals.cast_weight
+    if rules.base is Base.PRESENT:
+        present = totals.present_weight
+        if present is None:
+            raise ValueError("base 'present' needs the weight of those present (present_weight)")
+        if totals.cast_weight > present:
+            raise ValueError(f"cast weight {totals.cast_weight} exceeds present weight {present}")
+        base_weight = present
+        turnout = Fraction(totals.cast_weight, present) if present else None
+    else:
+        base_weight = totals.valid_weight if rules.base is Base.VALID else totals.cast_weight
+        turnout = (
+            Fraction(totals.cast_weight, totals.electorate_weight)
+            if totals.electorate_weight
+            else None
+        )
     for_share = Fraction(totals.for_weight, base_weight) if base_weight else None
     against_share = Fraction(totals.against_weight, base_weight) if base_weight else None
-    turnout = (
-        Fraction(totals.cast_weight, totals.electorate_weight) if totals.electorate_weight else None
-    )
 
     if rules.quorum is not None and (turnout is None or turnout < rules.quorum):
         result = Result.NO_QUORUM
@@ -373,20 +402,19 @@ def _votes_clause(
 
 def _turnout_clause(totals: Totals, rules: Rules, turnout: Fraction | None) -> str:
     quorum = rules.quorum
+    among = " onder de aanwezigen" if rules.base is Base.PRESENT else ""
+    nobody = "niemand aanwezig" if rules.base is Base.PRESENT else "geen stemgerechtigden"
     if turnout is None:
         if quorum is None:
-            return "geen stemgerechtigden, geen quorum vereist"
-        return (
-            f"geen stemgerechtigden, dus het quorum van {format_percentage(quorum)} "
-            "is niet te halen"
-        )
+            return f"{nobody}, geen quorum vereist"
+        return f"{nobody}, dus het quorum van {format_percentage(quorum)} is niet te halen"
     if quorum is None:
-        return f"opkomst {format_percentage(turnout)}, geen quorum vereist"
+        return f"opkomst{among} {format_percentage(turnout)}, geen quorum vereist"
     decimals = _faithful_decimals((turnout, quorum))
     position = {1: "boven", 0: "gelijk aan", -1: "onder"}[_sign(turnout - quorum)]
     return (
-        f"opkomst {format_percentage(turnout, decimals=decimals)} {position} het quorum van "
-        f"{format_percentage(quorum, decimals=decimals)}"
+        f"opkomst{among} {format_percentage(turnout, decimals=decimals)} {position} het "
+        f"quorum van {format_percentage(quorum, decimals=decimals)}"
     )
 
 

@@ -2,22 +2,25 @@ from django.core.management.base import BaseCommand
 
 from ballots.demo import load_demo_ballots
 from faq.demo import load_demo_faq
+from meetings.demo import load_demo_meetings
 from members.demo import DEMO_PASSWORD, demo_accounts, load_demo_register
 
 
 class Command(BaseCommand):
     help = (
-        "Laad demogegevens: regio's, leden, ambassadeurs, bestuur, FAQ, standpunten en "
-        "stemmingen (idempotent)."
+        "Laad demogegevens: regio's, leden, ambassadeurs, bestuur, FAQ, standpunten, "
+        "stemmingen en vergaderingen (idempotent). Het commando staat bij de vergaderingen, de "
+        "bovenste app: zij mag alle andere gebruiken."
     )
 
     def handle(self, *args, **options):
         plan = load_demo_register()
         faq_created = load_demo_faq()
         ballots_created = load_demo_ballots()
+        meetings_created = load_demo_meetings()
         self.stdout.write(
             f"Ledenregister: {plan.summary()}; FAQ: {faq_created} nieuwe vragen en standpunten; "
-            f"{ballots_created} nieuwe stemmingen."
+            f"{ballots_created} nieuwe stemmingen; {meetings_created} nieuwe vergaderingen."
         )
         self.stdout.write("")
         self.stdout.write(f"Demo-accounts (wachtwoord voor alle: {DEMO_PASSWORD}):")

@@ -1,6 +1,6 @@
 """The counting methods of the ballot kinds beyond a proposal: pure functions, exact.
 
-Standard library only, like ballots/rules.py: the server and any auditor run the same code.
+Standard library only, like ledenstem_verify/rules.py: the server and any auditor run the same code.
 Every count takes weighted ballots (a member's weight is 1, an ambassador's their region's)
 and works in exact fractions, so a tie is a tie and never a rounding accident.
 

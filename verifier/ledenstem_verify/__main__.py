@@ -1,0 +1,3 @@
+from ledenstem_verify.cli import run
+
+run()
