@@ -101,7 +101,9 @@ def enter(
     if kind not in PaperTallyKind.values:
         raise PaperRefused("Onbekende soort telling.")
     with transaction.atomic():
-        ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+        # One entry at a time per ballot (the "already in another count" check); NO KEY
+        # UPDATE, so votes (whose foreign keys take KEY SHARE on this row) are not held up.
+        ballot = Ballot.objects.select_for_update(no_key=True).get(pk=ballot.pk)
         _check_open(ballot)
         if ballot.input_shape != "one":
             raise PaperRefused(
@@ -163,7 +165,14 @@ def confirm(*, tally: PaperTally, by) -> PaperTally:
     _check_board(by)
     with transaction.atomic():
         vote_gate(tally.ballot_id)
-        tally = PaperTally.objects.select_for_update().select_related("ballot").get(pk=tally.pk)
+        # Only the count's row: FOR UPDATE on the ballot's row (what select_related would
+        # lock too) blocks every vote's foreign-key check and deadlocks with a vote whose
+        # Participation this confirmation waits for (found on PostgreSQL by the race test).
+        tally = (
+            PaperTally.objects.select_for_update(of=("self",))
+            .select_related("ballot")
+            .get(pk=tally.pk)
+        )
         ballot = tally.ballot
         if not tally.pending:
             raise PaperRefused("Deze telling is al bevestigd of verworpen.")

@@ -156,6 +156,12 @@ def present_user_ids(meeting: Meeting) -> set[int]:
     )
 
 
+def presence_of(meeting: Meeting, user_id: int) -> str:
+    """Hall, online or absent (no row)."""
+    row = MeetingAttendance.objects.filter(meeting=meeting, user_id=user_id).first()
+    return row.presence if row else Presence.ABSENT
+
+
 def is_present(meeting: Meeting, user_id: int) -> bool:
     return MeetingAttendance.objects.filter(
         meeting=meeting, user_id=user_id, presence__in=PRESENT

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from meetings import attendance, selectors
 from meetings.errors import SelfCheckInRefused
-from meetings.models import Meeting, MeetingAttendance, Presence
+from meetings.models import Meeting, MeetingAttendance, MeetingStatus, Presence
 
 WINDOW_SECONDS = 60
 _SALT = "ledenstem.meetings.self_checkin"
@@ -70,4 +70,22 @@ def check_in_self(*, meeting: Meeting, user, token: str) -> MeetingAttendance:
         )
     return attendance.set_attendance(
         meeting=meeting, user_id=user.pk, presence=Presence.HALL, by=user
+    )
+
+
+def join_online(*, meeting: Meeting, user) -> MeetingAttendance:
+    """A member who follows a hybrid or online meeting from home says so themselves: present
+    online (the desk's rules apply; someone checked in at the hall stays in the hall)."""
+    if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS):
+        raise SelfCheckInRefused(_("De vergadering is afgelopen; aanmelden kan niet meer."))
+    if not meeting.online_possible:
+        raise SelfCheckInRefused(_("Deze vergadering is alleen in de zaal; meld u daar aan."))
+    if not selectors.on_roll(meeting, user.pk):
+        raise SelfCheckInRefused(
+            _("U staat niet op de presentielijst van deze vergadering. Meld u bij de aanmeldbalie.")
+        )
+    if selectors.presence_of(meeting, user.pk) == Presence.HALL:
+        raise SelfCheckInRefused(_("U bent al aangemeld in de zaal."))
+    return attendance.set_attendance(
+        meeting=meeting, user_id=user.pk, presence=Presence.ONLINE, by=user
     )

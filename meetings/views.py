@@ -74,6 +74,10 @@ def meeting_detail(request, pk: int):
             "current_ballots": _current_ballots(meeting, request.user),
             "live_meeting": _live_attrs(meeting),
             "may_run": request.user.has_perm(RUN),
+            "may_join_online": meeting.online_possible
+            and meeting.status in (MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS)
+            and selectors.on_roll(meeting, request.user.pk),
+            "my_presence": selectors.presence_of(meeting, request.user.pk),
         },
     )
 

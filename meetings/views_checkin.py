@@ -5,11 +5,13 @@ ballots' QR check-in does: a link preview or a prefetch must not check anyone in
 changes nothing. The rules are in meetings.self_checkin."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ballots.checkin import qr_svg
 from ballots.errors import BallotError
@@ -57,3 +59,17 @@ def self_checkin_page(request, pk: int, token: str):
             return render(request, "meetings/checkin/member.html", context, status=403)
         context["checked_in"] = True
     return render(request, "meetings/checkin/member.html", context)
+
+
+@login_required
+@require_POST
+def join_online(request, pk: int):
+    """A member following from home marks themselves present online (hybrid meetings)."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    try:
+        self_checkin.join_online(meeting=meeting, user=request.user)
+    except BallotError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("U bent aangemeld als online aanwezig."))
+    return redirect("meetings:detail", pk=meeting.pk)

@@ -41,6 +41,7 @@ MUST_BE_COVERED = {
     "set_language",
     "meetings:chair_action",
     "meetings:record_approve",
+    "meetings:join_online",
     "ballots:paper_votes",
     "ballots:paper_decide",
     "meetings:desk_set",

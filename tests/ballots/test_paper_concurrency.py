@@ -16,7 +16,7 @@ from tests.threads import run_at_once
 pytestmark = [only_on("postgresql"), pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.parametrize("rounds", range(5))
+@pytest.mark.parametrize("rounds", range(10))
 def test_a_confirmation_and_an_online_vote_for_one_elector_count_once(rounds):
     region = RegionFactory()
     people = [member(region=region) for _ in range(3)]

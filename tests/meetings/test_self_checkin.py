@@ -164,3 +164,38 @@ def test_the_hall_screen_of_an_online_meeting_shows_no_code(clock, chair):
     page = _client(chair).get(reverse("meetings:self_checkin_display", args=[meeting.pk]))
     assert "<svg" not in page.content.decode()
     assert "alleen online" in page.content.decode()
+
+
+# --- joining online (hybrid and online meetings) ---------------------------------------------
+
+
+def test_a_member_following_from_home_joins_online_by_themselves(client):
+    from meetings.models import MeetingAttendance
+    from tests.factories import MeetingFactory, member
+
+    meeting = MeetingFactory(mode="hybrid")
+    person = member()
+    client.force_login(person)
+    response = client.post(reverse("meetings:join_online", args=[meeting.pk]))
+    assert response.status_code == 302
+    row = MeetingAttendance.objects.get(meeting=meeting, user=person)
+    assert row.presence == "online" and row.changed_by == person
+
+
+def test_joining_online_is_refused_where_it_makes_no_sense(client):
+    from meetings import attendance
+    from meetings.errors import SelfCheckInRefused
+    from meetings.models import MeetingAttendance
+    from meetings.self_checkin import join_online
+    from tests.factories import MeetingFactory, member
+
+    person = member()
+    with pytest.raises(SelfCheckInRefused, match="alleen in de zaal"):
+        join_online(meeting=MeetingFactory(mode="in_person"), user=person)
+    with pytest.raises(SelfCheckInRefused, match="afgelopen"):
+        join_online(meeting=MeetingFactory(status="ended"), user=person)
+    hybrid = MeetingFactory(mode="hybrid")
+    attendance.set_attendance(meeting=hybrid, user_id=person.pk, presence="hall", by=person)
+    with pytest.raises(SelfCheckInRefused, match="in de zaal"):
+        join_online(meeting=hybrid, user=person)
+    assert MeetingAttendance.objects.get(meeting=hybrid, user=person).presence == "hall"

@@ -118,6 +118,7 @@ GET_MATRIX: dict[str, tuple[int, ...]] = {
     "meetings:paper_proxies": BOARD_ONLY,
     "meetings:projector": BOARD_ONLY,
     "meetings:record_approve": BOARD_POST_ONLY,
+    "meetings:join_online": POST_ONLY,
     # the signed record exists once certified (the world's meeting is still going on)
     "meetings:record_document": NOT_FOUND_WHEN_LOGGED_IN,
     # preparing a meeting and its agenda (the meeting here is in progress: its details and
