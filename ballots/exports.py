@@ -13,10 +13,11 @@ import json
 
 from ballots import ledger
 from ballots.errors import BallotError
-from ballots.models import Ballot, BallotStatus, Vote
+from ballots.models import Ballot, BallotStatus, Participation, Vote
 from ballots.tally import result_summary
 
 FORMATS = ("json", "csv", "xlsx", "pdf")
+HALL = "in de zaal (op papier of bij handopsteken)"
 EXPORTABLE = (BallotStatus.CLOSED, BallotStatus.CERTIFIED)
 
 
@@ -64,7 +65,7 @@ def roll_call(ballot: Ballot) -> list[dict]:
         .select_related("elector__user", "region", "choice")
         .order_by("region__name", "elector__user__full_name", "choice__order")
     )
-    return [
+    rows = [
         {
             "region": v.region.name,
             "voter": v.elector.user.get_full_name(),
@@ -74,6 +75,23 @@ def roll_call(ballot: Ballot) -> list[dict]:
         }
         for v in votes
     ]
+    # Counted in the hall (ballots.paper): who, not what; their choices are in the count.
+    in_hall = Participation.objects.filter(ballot=ballot, on_paper=True).select_related(
+        "elector__user", "elector__region"
+    )
+    hall = [
+        {
+            "region": p.elector.region.name,
+            "voter": p.elector.user.get_full_name(),
+            "choice": HALL,
+            "weight": p.elector.weight,
+            "by_proxy": False,
+        }
+        for p in in_hall
+    ]
+    if not hall:
+        return rows
+    return sorted(rows + hall, key=lambda row: (row["region"], row["voter"]))
 
 
 def export_data(ballot: Ballot) -> dict:
@@ -100,6 +118,8 @@ def export_data(ballot: Ballot) -> dict:
         # Kinds other than a proposal: method, winners, rounds, lot seed (ballots.kinds)
         "kind": ballot.kind,
         "decision": summary.get("decision"),
+        # Counted in the hall, already in `choices`, shown apart (ballots.paper)
+        "paper_votes": summary.get("paper_votes", []),
         "roll_call": roll_call(ballot),
         "ledger_head": ballot.final_seal or ledger.head(ballot)[1],
     }
@@ -142,6 +162,9 @@ def _table_rows(data: dict) -> list[list]:
         ["Keuze", "Stemmen", "Gewicht"],
     ]
     rows += [[c["label"], c["votes"], c["weight"]] for c in data["choices"]]
+    if data["paper_votes"]:
+        rows += [[], ["Waarvan in de zaal geteld", "Stemmen", "Gewicht"]]
+        rows += [[p["label"], p["votes"], p["weight"]] for p in data["paper_votes"]]
     breakdown = data["breakdown"]
     heading = "Groep van regio's" if breakdown["by"] == "group" else "Regio"
     rows += [[], [heading, *labels]] if data["regions"] else [[], [breakdown["note"]]]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/verslag/goedkeuren/", views_record.record_approve, name="record_approve"),
     path("<int:pk>/verslag.pdf", views_record.record_document, name="record_document"),
     path("<int:pk>/online-aanwezig/", views_checkin.join_online, name="join_online"),
+    path("<int:pk>/inchecken/code.svg", views_checkin.self_checkin_qr, name="self_checkin_qr"),
     # Preparing a meeting and its agenda (meetings.views_agenda); QR self check-in.
     path("nieuw/", views_agenda.meeting_new, name="meeting_new"),
     path("<int:pk>/bewerken/", views_agenda.meeting_edit, name="meeting_edit"),

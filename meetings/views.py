@@ -339,5 +339,7 @@ def projector(request, pk: int):
             "items": selectors.agenda(meeting),
             "current_ballots": _current_ballots(meeting, request.user, audience=PUBLIC),
             "live_meeting": _live_attrs(meeting),
+            "show_checkin_code": meeting.hall_possible
+            and meeting.status in (MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS),
         },
     )

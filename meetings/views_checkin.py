@@ -7,6 +7,7 @@ changes nothing. The rules are in meetings.self_checkin."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -34,6 +35,23 @@ def self_checkin_display(request, pk: int):
         url = settings.SITE_URL + reverse("meetings:self_checkin", args=[meeting.pk, token])
         context["qr"] = mark_safe(qr_svg(url))  # segno's SVG, made here from our own URL
     return render(request, "meetings/checkin/display.html", context)
+
+
+@permission_required(RUN)
+def self_checkin_qr(request, pk: int):
+    """The current check-in code as an SVG image, for the projector, which fetches it again
+    before the code rotates (static/js/projector_qr.js). Never cached."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    if (
+        meeting.status in (MeetingStatus.ENDED, MeetingStatus.CERTIFIED)
+        or not meeting.hall_possible
+    ):
+        raise Http404
+    token = self_checkin.current_token(meeting.pk)
+    url = settings.SITE_URL + reverse("meetings:self_checkin", args=[meeting.pk, token])
+    response = HttpResponse(qr_svg(url), content_type="image/svg+xml")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -6,7 +6,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 
-from members.selectors import may_log_in
+from members.selectors import may_log_in_with
 
 BOARD_GROUP_NAME = "Bestuur"
 
@@ -123,18 +123,50 @@ def _role_flags(user) -> dict:
     except Exception:  # Redis down: correctness first, the cache only saves queries
         flags = None
     if flags is None:
-        board = _is_board_now(user)
-        user._ledenstem_is_board = board
-        missing = requires_second_factor(user) and not has_second_factor(user)
-        flags = {
-            "board": board,
-            "second_factor_missing": missing,
-            "may_log_in": may_log_in(user),
-        }
+        flags = _flags_from_database(user)
+        user._ledenstem_is_board = flags["board"]
         with contextlib.suppress(Exception):
             cache.set(key, flags, ROLE_FLAGS_SECONDS)
     user._ledenstem_role_flags = flags
     return flags
+
+
+def _flags_from_database(user) -> dict:
+    """The role flags in one query (issue #18: a member's first request after the cache
+    expired paid four: groups, mandates, authenticators, membership; at an assembly every
+    member's first request is such a request). The same answers as is_board,
+    requires_second_factor, has_second_factor and may_log_in (tests/members/test_roles.py
+    compares them for every kind of account)."""
+    from allauth.mfa.models import Authenticator
+    from django.db.models import Exists, OuterRef, Subquery
+
+    from members.models import Mandate, Membership, User
+
+    mine = OuterRef("pk")
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            board=Exists(Group.objects.filter(name=BOARD_GROUP_NAME, user=mine)),
+            ambassador=Exists(Mandate.objects.current().filter(user=mine)),
+            factor=Exists(
+                Authenticator.objects.filter(
+                    user=mine,
+                    type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN],
+                )
+            ),
+            membership_status=Subquery(Membership.objects.filter(user=mine).values("status")[:1]),
+        )
+        .values("board", "ambassador", "factor", "membership_status")
+        .first()
+    )
+    if row is None:  # the account is gone: nothing may go on
+        return {"board": False, "second_factor_missing": False, "may_log_in": False}
+    requires = user.is_staff or user.is_superuser or row["board"] or row["ambassador"]
+    return {
+        "board": row["board"],
+        "second_factor_missing": requires and not row["factor"],
+        "may_log_in": may_log_in_with(user, row["membership_status"]),
+    }
 
 
 def second_factor_missing(user) -> bool:

@@ -30,9 +30,14 @@ def may_log_in(user) -> bool:
     """Members log in while their membership is active; staff without one (secretariat) too.
     A board member is staff, and was let in with a suspended membership: only a superuser (who
     can put a wrong status right) is never shut out by their membership."""
+    membership = Membership.objects.filter(user=user).only("status").first()
+    return may_log_in_with(user, membership.status if membership else None)
+
+
+def may_log_in_with(user, membership_status: str | None) -> bool:
+    """may_log_in, given the status of the user's membership (None: they have none)."""
     if not user.is_active:
         return False
-    membership = Membership.objects.filter(user=user).only("status").first()
-    if membership is None:
+    if membership_status is None:
         return user.is_staff or user.is_superuser
-    return membership.status == MembershipStatus.ACTIVE or user.is_superuser
+    return membership_status == MembershipStatus.ACTIVE or user.is_superuser

@@ -296,3 +296,28 @@ def test_the_signed_document_prints_the_hall_apart_and_the_verifier_agrees(
     target = tmp_path / "pv.pdf"
     target.write_bytes(pdf)
     assert verify([str(target)]) == 0, capsys.readouterr().out
+
+
+def test_exports_show_the_hall_apart_and_name_who_voted_there(members_ballot, board):
+    from ballots.exports import HALL, as_csv, export_data
+
+    ballot, people = members_ballot
+    counted = paper.enter(
+        ballot=ballot,
+        kind="hands",
+        electors=_electors(ballot, people[:2]),
+        lines=_lines(ballot, Voor=1, Tegen=1),
+        by=board[0],
+    )
+    paper.confirm(tally=counted, by=board[1])
+    services.cast_vote(ballot_id=ballot.pk, user=people[2], choice=choice(ballot, "Voor").pk)
+    ballot = services.close_ballot(ballot)
+    data = export_data(ballot)
+    assert data["paper_votes"] == [
+        {"label": "Voor", "votes": 1, "weight": 1},
+        {"label": "Tegen", "votes": 1, "weight": 1},
+    ]
+    in_hall = [row["voter"] for row in data["roll_call"] if row["choice"] == HALL]
+    assert sorted(in_hall) == sorted(p.get_full_name() for p in people[:2])
+    assert len(data["roll_call"]) == 3
+    assert "Waarvan in de zaal geteld" in as_csv(ballot).decode("utf-8-sig")

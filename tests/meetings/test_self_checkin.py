@@ -199,3 +199,27 @@ def test_joining_online_is_refused_where_it_makes_no_sense(client):
     with pytest.raises(SelfCheckInRefused, match="in de zaal"):
         join_online(meeting=hybrid, user=person)
     assert MeetingAttendance.objects.get(meeting=hybrid, user=person).presence == "hall"
+
+
+def test_the_projector_shows_the_rotating_code(monkeypatch):
+    from tests.factories import MeetingFactory, board_member
+
+    chair = board_member()
+    add_totp(chair)
+    client = Client()
+    client.force_login(chair)
+    meeting = MeetingFactory(mode="hybrid")
+    page = client.get(reverse("meetings:projector", args=[meeting.pk])).content.decode()
+    assert reverse("meetings:self_checkin_qr", args=[meeting.pk]) in page
+    monkeypatch.setattr(self_checkin, "now", lambda: 1_000_000.0)
+    first = client.get(reverse("meetings:self_checkin_qr", args=[meeting.pk]))
+    assert first["Content-Type"] == "image/svg+xml" and first["Cache-Control"] == "no-store"
+    assert client.get(reverse("meetings:self_checkin_qr", args=[meeting.pk])).content == (
+        first.content
+    )
+    monkeypatch.setattr(self_checkin, "now", lambda: 1_000_000.0 + 60)
+    assert client.get(reverse("meetings:self_checkin_qr", args=[meeting.pk])).content != (
+        first.content
+    )
+    online_only = MeetingFactory(mode="online")
+    assert client.get(reverse("meetings:self_checkin_qr", args=[online_only.pk])).status_code == 404

@@ -119,6 +119,7 @@ GET_MATRIX: dict[str, tuple[int, ...]] = {
     "meetings:projector": BOARD_ONLY,
     "meetings:record_approve": BOARD_POST_ONLY,
     "meetings:join_online": POST_ONLY,
+    "meetings:self_checkin_qr": BOARD_ONLY,  # the projector's rotating check-in code (SVG)
     # the signed record exists once certified (the world's meeting is still going on)
     "meetings:record_document": NOT_FOUND_WHEN_LOGGED_IN,
     # preparing a meeting and its agenda (the meeting here is in progress: its details and
