@@ -512,10 +512,15 @@ def revoke_proxy(*, proxy: Proxy, by_user) -> Proxy:
 
 
 def set_presence(*, ballot: Ballot, elector: Elector, present: bool, by=None, how="board") -> None:
-    """Attendance for hybrid assemblies, recorded in the ledger (only until closing)."""
-    if ballot.status not in (BallotStatus.SCHEDULED, BallotStatus.OPEN):
-        raise BallotClosed("Aanwezigheid kan alleen vóór de sluiting worden bijgehouden.")
+    """Attendance for hybrid assemblies, recorded in the ledger (only until closing).
+
+    The status is read under the vote gate, not from the object passed in: closing takes the
+    gate exclusively, so a presence change can never land after the ballot closed."""
     with transaction.atomic():
+        vote_gate(ballot.pk)
+        status = Ballot.objects.filter(pk=ballot.pk).values_list("status", flat=True).first()
+        if status not in (BallotStatus.SCHEDULED, BallotStatus.OPEN):
+            raise BallotClosed("Aanwezigheid kan alleen vóór de sluiting worden bijgehouden.")
         updated = Elector.objects.filter(pk=elector.pk, ballot=ballot).update(present=present)
         if not updated:
             raise NotEligible("Deze kiezer hoort niet bij deze stemming.")

@@ -321,3 +321,18 @@ def test_exports_show_the_hall_apart_and_name_who_voted_there(members_ballot, bo
     assert sorted(in_hall) == sorted(p.get_full_name() for p in people[:2])
     assert len(data["roll_call"]) == 3
     assert "Waarvan in de zaal geteld" in as_csv(ballot).decode("utf-8-sig")
+
+
+def test_presence_cannot_change_after_closing_even_from_a_stale_object():
+    from ballots.errors import BallotClosed
+
+    region = RegionFactory()
+    people = [member(region=region) for _ in range(2)]
+    ballot = open_ballot(attendance_required=True)
+    stale = type(ballot).objects.get(pk=ballot.pk)  # read while open
+    services.close_ballot(ballot)
+    with pytest.raises(BallotClosed):
+        services.set_presence(
+            ballot=stale, elector=stale.electors.get(user=people[0]), present=True
+        )
+    assert not stale.electors.filter(present=True).exists()
