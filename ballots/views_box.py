@@ -1,6 +1,7 @@
 """The published ballot box (issue #17): the download, and the board's choice to make it
 public. Thin views over ballots.ballot_box; the box itself decides what it may contain."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
@@ -65,7 +66,8 @@ def how_to_verify(request):
         request,
         "ballots/how_to_verify.html",
         {
-            "package_url": request.build_absolute_uri(reverse("ballots:verifier_package")),
+            # The public address (as in every document), not the host this request came in on.
+            "package_url": settings.SITE_URL + reverse("ballots:verifier_package"),
             "package_sha256": verifier_package.archive_sha256(),
             "certificate_sha256": _fingerprint(identity.cert_pem),
             "development_certificate": identity.development,
