@@ -39,7 +39,7 @@ NGINX_SITE = PLATFORM / "nginx" / "ledenstem.conf"
 NGINX_COMPOSE = PLATFORM / "nginx" / "compose.conf.template"
 NGINX_LOCAL = PLATFORM / "nginx" / "ledenstem.conf.template"
 # Where the project reads its environment.
-SOURCE_DIRS = ["config", "ballots", "members", "faq"]
+SOURCE_DIRS = ["config", "meetings", "ballots", "members", "faq"]
 # Flags whose value depends on where the process runs (loopback, container, systemd runtime
 # directory); they must be present on both sides, their values may differ.
 PLACE_FLAGS = {"--bind", "--host", "--port", "--forwarded-allow-ips", "--control-socket"}
