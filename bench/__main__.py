@@ -1,4 +1,4 @@
-"""python -m bench run --scenario {votes,live,pdf,faq,baseline,close,all} [--quick]
+"""python -m bench run --scenario {votes,live,assembly,pdf,faq,baseline,close,all} [--quick]
 python -m bench table [RESULT.json]
 
 `run` starts the production shape (scripts/serve-prod) on free ports with a fresh PostgreSQL
@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-SCENARIOS = ("votes", "live", "pdf", "faq", "baseline", "close", "all")
+SCENARIOS = ("votes", "live", "assembly", "pdf", "faq", "baseline", "close", "all")
 ORIGINAL_ENV = dict(os.environ)  # before a run adds the servers' settings to it
 
 
@@ -95,7 +95,7 @@ def _run(args) -> int:
     started = time.monotonic()
     at = datetime.datetime.now(datetime.UTC)
     wanted = (
-        {"baseline", "faq", "votes", "live", "pdf", "close"}
+        {"baseline", "faq", "votes", "live", "assembly", "pdf", "close"}
         if args.scenario == "all"
         else {args.scenario}
     )

@@ -147,6 +147,7 @@ def run_size(size: int) -> dict:
     from django.utils import timezone
 
     from ballots import services
+    from ballots.ballot_box import published
     from ballots.counting import count
     from ballots.documents import ApprovalLine, render_result_pdf
     from ballots.exports import as_csv, as_json
@@ -206,6 +207,8 @@ def run_size(size: int) -> dict:
     report = _phase(figures, "verify_ledger", lambda: verify_ballot(ballot))
     _phase(figures, "export_json", lambda: as_json(ballot))
     _phase(figures, "export_csv", lambda: as_csv(ballot))
+    box = _phase(figures, "ballot_box", lambda: published(ballot))
+    figures["ballot_box_mib"] = round(len(box) / 2**20, 1)
     _phase(
         figures,
         "render_pdf",
@@ -230,6 +233,33 @@ def run_size(size: int) -> dict:
     return figures
 
 
+GROWTH_PHASES = (
+    "open",
+    "count",
+    "tally",
+    "verify_ledger",
+    "export_json",
+    "ballot_box",
+    "render_pdf",
+)
+
+
+def growth(sizes: dict) -> dict:
+    """Per phase: seconds per elector at the largest size over seconds per elector at the
+    one before it (1.0 grows linearly, 7.7 would be quadratic from 13,000 to 100,000)."""
+    if len(sizes) < 2:
+        return {}
+    (_, middle), (_, largest) = sorted(sizes.items(), key=lambda kv: kv[1]["electors"])[-2:]
+    out = {}
+    for phase in GROWTH_PHASES:
+        small, big = middle[phase]["s"], largest[phase]["s"]
+        if small > 0:
+            ratio = (big / largest["electors"]) / (small / middle["electors"])
+            out[phase] = round(ratio, 2)
+    return out
+
+
 def run(*, quick: bool) -> dict:
     sizes = SIZES_QUICK if quick else SIZES_FULL
-    return {"sizes": {str(size): run_size(size) for size in sizes}}
+    measured = {str(size): run_size(size) for size in sizes}
+    return {"sizes": measured, "growth": growth(measured)}

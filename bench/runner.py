@@ -1,4 +1,5 @@
-"""One run of the server scenarios (baseline, faq, votes, live) against the production shape:
+"""One run of the server scenarios (baseline, faq, votes, live, assembly) against the
+production shape:
 start it, prepare the data, drive each scenario, check correctness, stop it."""
 
 import asyncio
@@ -7,10 +8,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bench import assembly, cpu, live, pages, pgbench, profile, stack, votes
 from bench import checks as checking
-from bench import cpu, live, pages, pgbench, profile, stack, votes
 
-SERVER_SCENARIOS = ("baseline", "faq", "votes", "live")
+SERVER_SCENARIOS = ("baseline", "faq", "votes", "live", "assembly")
 
 
 @dataclass
@@ -32,13 +33,15 @@ class Plan:
     prepare_concurrency: int = 16
     ws_compression: str | None = "deflate"  # browsers offer permessage-deflate
     profile_dir: str | None = None  # py-spy the WSGI workers in the flat-out votes/faq steps
+    assembly_members: list[int] = field(default_factory=lambda: [5000, 13000])
+    assembly_window_s: float = 60  # the members arrive within this long of the opening
 
     def electors_at(self, rate: float, seconds: float) -> int:
         return min(self.members, max(1, int(rate * seconds)))
 
     @property
     def members(self) -> int:
-        return max(self.flat_electors, self.watchers)
+        return max(self.flat_electors, self.watchers, *self.assembly_members)
 
 
 QUICK = Plan(
@@ -53,6 +56,8 @@ QUICK = Plan(
     page_seconds=3,
     pgbench_seconds=3,
     idle_seconds=2,
+    assembly_members=[200],
+    assembly_window_s=5,
 )
 FULL = Plan(
     quick=False,
@@ -86,10 +91,13 @@ def run(scenarios: set[str], plan: Plan, log) -> dict:
             figures["baseline"] = _baseline(served, keys, plan, log)
         if "faq" in scenarios:
             figures["faq"] = _faq(served, keys, plan, log)
+            figures["ballot_page"] = _ballot_page(served, keys, plan, log)
         if "votes" in scenarios:
             figures["votes"] = _votes(served, members, plan, checks, log)
         if "live" in scenarios:
             figures["live"] = _live(served, members, plan, checks, log)
+        if "assembly" in scenarios:
+            figures["assembly"] = _assembly(served, members, plan, checks, log)
         services = machine.services(served.env["DATABASE_URL"], served.env["REDIS_URL"])
         from django.db import connections
 
@@ -106,6 +114,9 @@ def _baseline(served, keys, plan, log) -> dict:
     ):
         out[name] = _pages(served, [path], cookies, plan, rate=None, expect=expect)
         _log_pages(log, name, out[name])
+    hello, ping = out["hello"]["requests_per_s"], out["ping"]["requests_per_s"]
+    out["ping_vs_hello"] = round(ping / hello, 3) if hello and ping else None
+    out["members_cycled"] = len(keys)  # each ping request is the next member's
     out["pgbench"] = pgbench.run(
         served.env["DATABASE_URL"], clients=plan.pgbench_clients, seconds=plan.pgbench_seconds
     )
@@ -153,6 +164,29 @@ def _faq(served, keys, plan, log) -> dict:
             served, paths, keys, plan, rate=rate, profile_as=None if rate else "faq-flat_out"
         )
         _log_pages(log, name, out[name])
+    return out
+
+
+def _ballot_page(served, keys, plan, log) -> dict:
+    """An open secret ballot's page (the vote form) for logged-in electors who have not voted
+    yet, flat out, each request the next member's."""
+    from bench import prepare
+
+    ballot_id = prepare.open_ballot("Bench: de stempagina")
+    log("ballot page: an open ballot's vote form, logged in")
+    out = {
+        "flat_out": _pages(
+            served,
+            [votes.Ballot(ballot_id).page],
+            keys,
+            plan,
+            rate=None,
+            expect=b'name="choice"',
+            profile_as="ballot_page-flat_out",
+        )
+    }
+    _log_pages(log, "flat_out", out["flat_out"])
+    prepare.close_ballot(ballot_id)
     return out
 
 
@@ -250,6 +284,40 @@ def _live(served, members, plan, checks, log) -> dict:
         checks += checking.watchers_saw(f"live {name}", result)
         checks.append(checking.ledger_verified(f"live {name}", ballot_id, served.env))
     return {"steps": steps, "headline": headline(steps)}
+
+
+def _assembly(served, members, plan, checks, log) -> dict:
+    from bench import prepare
+
+    steps = {}
+    watcher_keys = [m.session_key for m in members[-plan.watchers :]]
+    for seed, count in enumerate(plan.assembly_members, start=200):
+        name = f"members_{count}"
+        log(f"assembly {name}: {count} members within {plan.assembly_window_s:g} s")
+        result = assembly.run_step(
+            served,
+            members=members[:count],
+            watcher_keys=watcher_keys,
+            window_s=plan.assembly_window_s,
+            seed=seed,
+            compression=plan.ws_compression,
+            log=log,
+            open_ballot=prepare.open_ballot,
+            close_ballot=prepare.close_ballot,
+        )
+        step = steps[name] = result["figures"]
+        log(
+            f"  {step['voted']}/{count} voted, last done at {step['last_done_s']} s, worst p99 "
+            f"{step['worst_step_p99_ms']} ms, errors {step['errors_total']}, lag p99 "
+            f"{step['lag_ms']['p99']} ms"
+        )
+        ballot_id = step["ballot"]
+        checks += checking.votes_stored(
+            f"assembly {name}", ballot_id, result["acks"], step["voted"], count
+        )
+        checks += checking.watchers_saw(f"assembly {name}", {**result, "figures": step})
+        checks.append(checking.ledger_verified(f"assembly {name}", ballot_id, served.env))
+    return {"steps": steps, "headline": assembly.headline(steps)}
 
 
 def headline(steps: dict) -> dict:

@@ -6,7 +6,7 @@ import asyncio
 import numpy as np
 import pytest
 
-from bench import lag, loadgen, stats, targets
+from bench import assembly, closing, lag, loadgen, stats, targets
 from bench.client import Browser, find_form, receipt_code
 from bench.http1 import Client, Response
 
@@ -139,7 +139,16 @@ class TestTargets:
                 }
             },
             "pdf": {"render_and_sign_s": {"p95": 1.2}},
-            "faq": {"flat_out": {"requests_per_s": 600.0}, "at_300": {"latency_ms": {"p99": 50}}},
+            "faq": {"flat_out": {"requests_per_s": 1100.0}, "at_300": {"latency_ms": {"p99": 50}}},
+            "ballot_page": {"flat_out": {"requests_per_s": 600.0}},
+            "baseline": {"ping_vs_hello": 0.6},
+            "assembly": {"headline": assembly.headline({"members_5000": _assembly_step(5000)})},
+            "close": {
+                "sizes": {"100000": {"late_vote_waited_s": 0.02}},
+                "growth": closing.growth(
+                    {str(n): _close_size(n, per_elector_s=1e-5) for n in (1000, 13000, 100000)}
+                ),
+            },
         }
         rows = targets.evaluate_all(figures)
         assert [r["name"] for r in rows if r["value"] is None] == []
@@ -373,3 +382,65 @@ def test_http_client_resends_a_get_but_never_a_post_on_a_dropped_connection():
     assert again.status_code == 200
     assert lost is not None
     assert requests.count(b"POST /vote HTTP/1.1") == 1
+
+
+def _assembly_step(members: int, *, done_at: float = 70.0, p99_ms: float = 400.0) -> dict:
+    step = {"latency_ms": {"p99": p99_ms}, "errors_total": 0}
+    return {
+        "members": members,
+        "last_done_s": done_at,
+        "not_done": 0,
+        "errors_total": 0,
+        "worst_step_p99_ms": p99_ms,
+        "steps": {name: step for name in assembly.STEPS},
+        "lag_ms": {"p99": 500.0},
+    }
+
+
+def _close_size(electors: int, *, per_elector_s: float, power: float = 1.0) -> dict:
+    seconds = per_elector_s * electors**power
+    return {"electors": electors, **{p: {"s": seconds} for p in closing.GROWTH_PHASES}}
+
+
+def test_assembly_arrivals_are_poisson_within_the_window():
+    times = assembly.arrivals(5000, 60.0, seed=1)
+    assert len(times) == 5000
+    assert times == sorted(times)
+    assert times[0] > 0 and times[-1] <= 60.0
+    gaps = [b - a for a, b in zip([0.0, *times], times, strict=False)]
+    mean = sum(gaps) / len(gaps)
+    spread = (sum((g - mean) ** 2 for g in gaps) / len(gaps)) ** 0.5
+    assert mean == pytest.approx(60.0 / 5000, rel=0.05)
+    assert spread / mean == pytest.approx(1.0, abs=0.1)  # exponential gaps, not a metronome
+    assert assembly.arrivals(5000, 60.0, seed=1) == times  # seeded: the same run twice
+
+
+def test_assembly_summary_counts_every_step_and_the_last_member():
+    opened = 100.0
+    done = assembly.Journey(member=None, due=opened + 1)
+    for i, name in enumerate(assembly.STEPS):
+        done.requests[name] = (opened + 1 + i, opened + 1.5 + i, True, "")
+    done.ack = object()
+    refused = assembly.Journey(member=None, due=opened + 2)
+    refused.requests["home"] = (opened + 2, opened + 2.1, True, "")
+    refused.requests["ballot_page"] = (opened + 2.1, opened + 2.2, False, "status 404")
+    refused.failed_at = "ballot_page"
+    summary = assembly.step_summary([done, refused], opened, 60.0)
+    assert summary["voted"] == 1 and summary["not_done"] == 1
+    assert summary["last_done_s"] == 4.5  # the cast answer of the one who voted
+    assert summary["steps"]["home"]["ok"] == 2
+    assert summary["steps"]["ballot_page"]["errors"] == {"status 404": 1}
+    assert summary["steps"]["cast"]["requests"] == 1
+    assert summary["failed_at"] == {"ballot_page": 1}
+    assert summary["worst_step_p99_ms"] == 500.0
+    headline = assembly.headline({"members_2": {**summary, "lag_ms": {"p99": 20.0}}})
+    assert headline["errors_total"] == 2  # one refusal, one member who never voted
+    assert headline["last_done_s"] is None  # nobody can say when everyone was done
+
+
+def test_growth_tells_linear_from_quadratic():
+    linear = {str(n): _close_size(n, per_elector_s=1e-5) for n in (1000, 13000, 100000)}
+    assert set(closing.growth(linear).values()) == {1.0}
+    quadratic = {str(n): _close_size(n, per_elector_s=1e-9, power=2) for n in (13000, 100000)}
+    assert closing.growth(quadratic)["count"] == pytest.approx(100000 / 13000, rel=0.01)
+    assert closing.growth({"1000": linear["1000"]}) == {}

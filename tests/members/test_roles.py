@@ -37,6 +37,13 @@ def _accounts():
     add_totp(board_with_factor)
     ambassador = MandateFactory().user
     former = MandateFactory(valid_to=timezone.localdate() - datetime.timedelta(days=1)).user
+    today = timezone.localdate()
+    ending_today = MandateFactory(
+        valid_from=today - datetime.timedelta(days=30), valid_to=today
+    ).user  # valid_to is the first day without the mandate
+    starting_today = MandateFactory(valid_from=today).user
+    future = MandateFactory(valid_from=today + datetime.timedelta(days=1)).user
+    deputy = MandateFactory(is_deputy=True).user
     staff_without_membership = UserFactory(is_staff=True)
     superuser = UserFactory(is_superuser=True, is_staff=True)
     nobody = UserFactory()
@@ -48,6 +55,10 @@ def _accounts():
         board_with_factor,
         ambassador,
         former,
+        ending_today,
+        starting_today,
+        future,
+        deputy,
         staff_without_membership,
         superuser,
         nobody,
