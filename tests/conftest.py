@@ -59,6 +59,7 @@ def _fresh_process_caches():
 
     with snapshot._recent_lock:
         snapshot._recent.clear()
+    snapshot.forget_electorates()
     yield
 
 

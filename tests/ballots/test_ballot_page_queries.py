@@ -1,0 +1,32 @@
+"""The ballot page at an assembly (issue #18): a member's page loads no permissions; the board
+still gets its links."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import add_totp, board_member, member, open_ballot
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_members_ballot_page_reads_no_permissions(client):
+    voter = member()
+    ballot = open_ballot()
+    client.force_login(voter)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(ballot.get_absolute_url())
+    assert page.status_code == 200
+    assert 'name="choice"' in page.text
+    assert reverse("ballots:manage", args=[ballot.pk]) not in page.text
+    assert not [q["sql"] for q in queries if "auth_permission" in q["sql"]]
+
+
+def test_the_board_still_sees_its_links(client):
+    chair = board_member()
+    add_totp(chair)
+    ballot = open_ballot()
+    client.force_login(chair)
+    page = client.get(ballot.get_absolute_url())
+    assert reverse("ballots:manage", args=[ballot.pk]) in page.text
