@@ -398,7 +398,7 @@ def cast_vote(*, ballot_id: int, user, choice, on_behalf_of=None) -> Receipt:
         if proxy is not None:
             proxy.used = True
             proxy.save(update_fields=["used"])
-        live.announce(ballot.pk)
+        live.announce(ballot.pk, turnout_only=True)
     return Receipt(
         ballot_id=ballot.pk, code=code, by_proxy=proxy is not None, question=ballot.question
     )
