@@ -107,6 +107,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
     }
+    # The test database in a file too, as the embedded default runs: Django's in-memory test
+    # database shares one cache between threads, where a write meets a reader's table lock
+    # with "database table is locked" at once (no busy timeout, no WAL). The browser tests
+    # serve pages and live sockets from other threads while the test votes, and failed so.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 elif env_bool("DATABASE_POOL", False):
     # Under ASGI every request runs in a new thread; a pool keeps connections bounded.
