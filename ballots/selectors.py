@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from ballots.models import Ballot, BallotStatus, Elector, Participation, Proxy
 from members.roles import is_board
@@ -109,16 +109,15 @@ def may_see_tally(ballot: Ballot, user) -> bool:
 def proxies_of(ballot: Ballot, elector: Elector | None) -> dict:
     if elector is None:
         return {"given": None, "held": []}
-    given = (
-        Proxy.objects.filter(ballot=ballot, grantor=elector, revoked=False)
-        .select_related("holder__user")
-        .first()
+    # One query for both directions: the ballot page is opened by every elector at once.
+    live = list(
+        Proxy.objects.filter(ballot=ballot, revoked=False)
+        .filter(Q(grantor=elector) | Q(holder=elector))
+        .select_related("holder__user", "grantor__user")
+        .order_by("pk")
     )
-    held = list(
-        Proxy.objects.filter(ballot=ballot, holder=elector, revoked=False).select_related(
-            "grantor__user"
-        )
-    )
+    given = next((p for p in live if p.grantor_id == elector.pk), None)
+    held = [p for p in live if p.holder_id == elector.pk]
     return {"given": given, "held": held}
 
 

@@ -38,9 +38,12 @@ class Decision:
     reason: str = ""
 
 
-def decide(ballot_id: int, user, requested: str | None = None) -> Decision:
+def decide(
+    ballot_id: int, user, requested: str | None = None, *, status: str | None = None
+) -> Decision:
     """Whether `user` may watch ballot `ballot_id`, and as which audience. A board member may
-    ask for the member view (`requested="public"`): the projector never shows board data."""
+    ask for the member view (`requested="public"`): the projector never shows board data.
+    `status`: the ballot's, when the caller has just read it (a page), which saves a query."""
     # A session from before a suspension counts as none (issue #13; HTTP: members.middleware).
     if not user.is_authenticated or not user.is_active or not may_stay_logged_in(user):
         return Decision(refusal=NOT_LOGGED_IN, reason="Log eerst in.")
@@ -48,7 +51,11 @@ def decide(ballot_id: int, user, requested: str | None = None) -> Decision:
         return Decision(
             refusal=FORBIDDEN, reason="Stel eerst uw tweede factor in om mee te kijken."
         )
-    if not Ballot.objects.filter(pk=ballot_id).exclude(status=BallotStatus.DRAFT).exists():
+    if status is None:
+        exists = Ballot.objects.filter(pk=ballot_id).exclude(status=BallotStatus.DRAFT).exists()
+    else:
+        exists = status != BallotStatus.DRAFT
+    if not exists:
         return Decision(refusal=NOT_FOUND, reason="Deze stemming bestaat niet.")
     if requested != "public" and is_board(user):
         return Decision(audience=BOARD)

@@ -260,7 +260,7 @@ def forget_recent(ballot_id: int) -> None:
 def payload_for(ballot: Ballot, user, requested: str | None = None) -> dict | None:
     """What `user` would receive on the live socket now (server-rendered pages use it);
     None if they may not watch."""
-    decision = decide(ballot.pk, user, requested)
+    decision = decide(ballot.pk, user, requested, status=ballot.status)
     if decision.audience is None:
         return None
     state = recent_state(ballot.pk)
