@@ -8,6 +8,7 @@ RETURNING clause. Other databases (the embedded SQLite) use `bulk_create`.
 """
 
 import json
+from collections.abc import Iterable
 
 from django.db import connection
 
@@ -29,7 +30,7 @@ def next_ids(model, count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def copy_rows(model, columns: list[str], rows: list[tuple]) -> None:
+def copy_rows(model, columns: list[str], rows: Iterable[tuple]) -> None:
     """COPY `rows` (tuples in `columns` order; dicts and lists are written as JSON)."""
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)

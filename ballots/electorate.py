@@ -65,3 +65,39 @@ def freeze_reporting_groups(ballot: Ballot, eligible: list[Eligible]) -> dict[in
         group.regions.set(plan.region_ids)
         by_region.update(dict.fromkeys(plan.region_ids, group))
     return by_region
+
+
+def freeze_electors(
+    ballot: Ballot, eligible: list[Eligible], groups: dict[int, ReportingGroup]
+) -> None:
+    """The Elector rows of an opening ballot. On PostgreSQL, above a few hundred, by COPY
+    (ballots.bulk_copy): the ORM spent ~70 µs of Python per row building and adapting the
+    INSERTs, 7 s of an opening at 100,000 electors (issue #18), all of it holding the ballot's
+    row lock."""
+    from ballots import bulk_copy
+    from ballots.models import Elector
+
+    if bulk_copy.use_copy(len(eligible)):
+        group_ids = {region_id: group.pk for region_id, group in groups.items()}
+        bulk_copy.copy_rows(
+            Elector,
+            ["ballot_id", "user_id", "region_id", "weight", "present", "group_id"],
+            (
+                (ballot.pk, e.user_id, e.region_id, e.weight, False, group_ids.get(e.region_id))
+                for e in eligible
+            ),
+        )
+        return
+    Elector.objects.bulk_create(
+        (
+            Elector(
+                ballot=ballot,
+                user_id=e.user_id,
+                region_id=e.region_id,
+                weight=e.weight,
+                group=groups.get(e.region_id),
+            )
+            for e in eligible
+        ),
+        batch_size=2000,
+    )

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ballots import ledger, notifications, signals, vote_keys
-from ballots.electorate import eligible_electors, freeze_reporting_groups
+from ballots.electorate import eligible_electors, freeze_electors, freeze_reporting_groups
 from ballots.errors import (
     AlreadyVoted,
     BallotClosed,
@@ -121,19 +121,7 @@ def open_ballot(ballot: Ballot, *, by=None, notify: bool = True) -> Ballot:
             voted_amendments = amendments_of(ballot)
             ballot.final_text = apply_amendments(ballot.motion_text, voted_amendments)
         groups = freeze_reporting_groups(ballot, eligible) if ballot.is_secret else {}
-        Elector.objects.bulk_create(
-            (
-                Elector(
-                    ballot=ballot,
-                    user_id=e.user_id,
-                    region_id=e.region_id,
-                    weight=e.weight,
-                    group=groups.get(e.region_id),
-                )
-                for e in eligible
-            ),
-            batch_size=2000,
-        )
+        freeze_electors(ballot, eligible, groups)
         ballot.status = BallotStatus.OPEN
         # Lots for ties are drawn from this seed (ledenstem_verify.methods): fixed and recorded
         # before anyone votes, so nobody can pick it to suit a result.
