@@ -1,7 +1,7 @@
 """Counting a closed ballot: the one mix of a secret ballot, the final seal, the result.
 
 Runs after `services.stop_voting` has committed, so no vote can arrive and no lock stops
-anyone from voting elsewhere. Work happens in bounded transactions (SEAL_BATCH votes each,
+anyone from voting elsewhere. Work happens in bounded transactions (MIX_BATCH votes each,
 under the ballot's ledger lock), so memory and lock time stay flat from 100 to 100,000 votes,
 and a count interrupted by a crash simply continues where it stopped (the worker's tick looks
 for closed ballots without a result).
@@ -28,10 +28,13 @@ from ballots.errors import BallotError
 from ballots.live import marks as live
 from ballots.locks import ledger_lock
 from ballots.models import Ballot, BallotStatus, Participation, PendingVote, Vote
-from ballots.sealing import SEAL_BATCH, append_seal, seal_named, vote_payload
+from ballots.sealing import append_seal, seal_named, vote_payload
 
 logger = logging.getLogger(__name__)
 _random = secrets.SystemRandom()
+# Votes per transaction of the count: voting has stopped, so the batch is sized for memory
+# and throughput, not for anyone waiting on the ledger lock.
+MIX_BATCH = 5000
 
 
 class CountRefused(BallotError):
@@ -51,7 +54,7 @@ def count(ballot: Ballot) -> Ballot:
         while _mix_batch(ballot, keep_groups=keep_groups):
             pass
     else:
-        while seal_named(ballot):
+        while seal_named(ballot, limit=MIX_BATCH):
             pass
     return _record_result(ballot)
 
@@ -75,7 +78,7 @@ def _mix_batch(ballot: Ballot, *, keep_groups: bool) -> int:
         remaining = list(PendingVote.objects.filter(ballot=ballot).values_list("pk", flat=True))
         if not remaining:
             return 0
-        chosen = _random.sample(remaining, min(SEAL_BATCH, len(remaining)))
+        chosen = _random.sample(remaining, min(MIX_BATCH, len(remaining)))
         del remaining
         choices = set(ballot.choices.values_list("pk", flat=True))
         groups = set(ballot.reporting_groups.values_list("pk", flat=True))
