@@ -111,3 +111,30 @@ def test_weighted_named_ballot_with_vote_change_and_proxy_verifies():
     weights = {c["label"]: c["weight"] for c in ballot.final_result["choices"]}
     assert weights == {"Voor": 300, "Tegen": 200, "Onthouding": 0}
     assert LedgerEntry.objects.filter(ballot=ballot, kind="withdrawn").count() == 1
+
+
+def test_a_vote_row_moved_onto_another_entry_is_found(closed_ballot):
+    """The check walks the ledger and the rows side by side (issue #18): a row pointing at an
+    entry that is not a counted vote, and the entry it left, are both named."""
+    vote = Vote.objects.filter(ballot=closed_ballot).order_by("pk").last()
+    left = vote.ledger_entry
+    opened = LedgerEntry.objects.get(ballot=closed_ballot, kind="opened")
+    Vote.objects.filter(pk=vote.pk).update(ledger_entry=opened)
+    report = verify_ballot(closed_ballot)
+    assert f"vote row {vote.pk} points at a ledger entry that is not a counted vote" in (
+        report.problems
+    )
+    assert f"entry #{left.seq} (vote): its vote row is missing" in report.problems
+
+
+def test_two_rows_that_swapped_entries_are_both_found(closed_ballot):
+    votes = list(Vote.objects.filter(ballot=closed_ballot).order_by("pk"))
+    first = votes[0]
+    second = next(v for v in votes if v.choice_id != first.choice_id)
+    a, b = first.ledger_entry_id, second.ledger_entry_id
+    Vote.objects.filter(pk=first.pk).update(ledger_entry=None)  # one-to-one: make room
+    Vote.objects.filter(pk=second.pk).update(ledger_entry=a)
+    Vote.objects.filter(pk=first.pk).update(ledger_entry=b)
+    report = verify_ballot(closed_ballot)
+    differs = [p for p in report.problems if "the vote row differs (choice" in p]
+    assert len(differs) == 2, report.problems
