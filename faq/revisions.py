@@ -87,12 +87,20 @@ def set_status(item, status: str, *, user=None) -> Revision | None:
     return save_with_revision(item, user=user, note=f"status: {status}")
 
 
-def revisions_of(item) -> list[Revision]:
-    return list(
-        Revision.objects.filter(
-            content_type=ContentType.objects.get_for_model(item), object_id=item.pk
-        ).select_related("changed_by")
+def _revisions_query(item):
+    return Revision.objects.filter(
+        content_type=ContentType.objects.get_for_model(item), object_id=item.pk
     )
+
+
+def revisions_of(item) -> list[Revision]:
+    return list(_revisions_query(item).select_related("changed_by"))
+
+
+def has_revisions(item) -> bool:
+    """Whether the page links to the changes: asked on every FAQ page, so without loading
+    the snapshots (issue #18)."""
+    return _revisions_query(item).exists()
 
 
 def change_history(item) -> list[dict]:

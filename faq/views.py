@@ -31,7 +31,7 @@ from faq.models import (
     Status,
     Visibility,
 )
-from faq.revisions import change_history, revisions_of
+from faq.revisions import change_history, has_revisions
 from faq.search import search
 from members.permissions import permission_required
 
@@ -67,7 +67,7 @@ def question_detail(request, pk: int):
     return render(
         request,
         "faq/question.html",
-        {"question": question, "papers": papers, "has_changes": bool(revisions_of(question))},
+        {"question": question, "papers": papers, "has_changes": has_revisions(question)},
     )
 
 
@@ -110,7 +110,7 @@ def paper_detail(request, slug: str):
         {
             "paper": paper,
             "questions": paper.questions.visible_to(request.user),
-            "has_changes": bool(revisions_of(paper)),
+            "has_changes": has_revisions(paper),
         },
     )
 
