@@ -80,6 +80,27 @@ def table(record: dict) -> str:
                 f"{_fmt(lag['p95'])} | {_fmt(lag['p99'])} | {_fmt(lag['max'])} | "
                 f"{step['messages_per_watcher_per_s']['max']} | {step['cpu_ms_per_delivery']} |"
             )
+    assembly = figures.get("assembly")
+    if assembly:
+        lines += [
+            "",
+            "An assembly's minute: members arriving within the window (Poisson), each home, "
+            "ballot page, review, cast, while the watchers follow the live turnout:",
+            "",
+            "| Members | Window s | Voted | Last done s | p99 ms: home | ballot page | review "
+            "| cast | Errors | Watchers | Lag p99 ms |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for _name, step in _steps(assembly):
+            p99 = {k: v["latency_ms"]["p99"] for k, v in step["steps"].items()}
+            lines.append(
+                f"| {_fmt(step['members'])} | {_fmt(step['arrival_window_s'])} | "
+                f"{_fmt(step['voted'])} | {_fmt(step['last_done_s'], 1)} | "
+                f"{_fmt(p99.get('home'))} | {_fmt(p99.get('ballot_page'))} | "
+                f"{_fmt(p99.get('review'))} | {_fmt(p99.get('cast'))} | "
+                f"{step['errors_total']} | {_fmt(step['watchers'])} | "
+                f"{_fmt(step['lag_ms']['p99'])} |"
+            )
     baseline = figures.get("baseline")
     if baseline:
         pg = baseline.get("pgbench", {})

@@ -339,7 +339,18 @@ def test_table_renders_a_run():
         "ratios": {},
         "checks": [{"name": "a", "ok": True, "detail": ""}],
     }
+    record["figures"]["assembly"] = {
+        "steps": {
+            "members_5000": {
+                **_assembly_step(5000, done_at=71.25),
+                "arrival_window_s": 60,
+                "voted": 5000,
+                "watchers": 5000,
+            }
+        }
+    }
     text = table(record)
+    assert "| 5,000 | 60 | 5,000 | 71.2 | 400 | 400 | 400 | 400 | 0 | 5,000 | 500 |" in text
     assert "| votes/s flat out | >= 500 votes/s | 520 | - | pass |" in text
     assert "| 250 | 50 | 250 | 10 | 20 | 30 | 0 | - | - |" in text
     assert "| flat out | 100 | 520 |" in text
