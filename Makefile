@@ -47,7 +47,7 @@ serve-prod: install
 # The bench (bench/README.md): starts the production shape itself (scripts/serve-prod) with a
 # throwaway PostgreSQL database and Redis database; PostgreSQL and Redis from DATABASE_URL and
 # REDIS_URL, else 127.0.0.1:5432 (user postgres) and 127.0.0.1:6379. bench-quick: small numbers,
-# under 5 minutes, exits non-zero if a correctness check fails. bench: the full run (~30 min).
+# under 5 minutes, exits non-zero if a correctness check fails. bench: the full run (~1 hour).
 bench-quick: install
 	$(BIN)/python -m bench run --scenario all --quick
 

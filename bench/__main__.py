@@ -200,6 +200,9 @@ def _pdf_only(args, record: dict) -> int:
     workdir = tempfile.mkdtemp(prefix="ledenstem-bench-pdf-")
     atexit.register(shutil.rmtree, workdir, ignore_errors=True)
     os.environ["LEDENSTEM_VAR_DIR"] = workdir
+    # The document needs a public address to print; a run started without one (not through
+    # `make bench`) failed here after an hour of the other scenarios.
+    os.environ.setdefault("SITE_URL", "https://stem.vereniging.example")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.pop("DATABASE_URL", None)
     os.environ.pop("REDIS_URL", None)
