@@ -19,6 +19,7 @@ vote and the closing.
 import asyncio
 import random
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 from bench import lag, live
@@ -145,10 +146,7 @@ def step_summary(journeys: list[Journey], opened: float, window_s: float) -> dic
     for name in STEPS:
         done = [j.requests[name] for j in journeys if name in j.requests]
         good = [end - start for start, end, ok, _ in done if ok]
-        errors: dict[str, int] = {}
-        for _, _, ok, kind in done:
-            if not ok:
-                errors[kind] = errors.get(kind, 0) + 1
+        errors = dict(Counter(kind for _, _, ok, kind in done if not ok))
         per_step[name] = {
             "requests": len(done),
             "ok": len(good),
@@ -168,15 +166,8 @@ def step_summary(journeys: list[Journey], opened: float, window_s: float) -> dic
         "worst_step_p99_ms": max(
             (s["latency_ms"]["p99"] or 0 for s in per_step.values()), default=None
         ),
-        "failed_at": _count(j.failed_at for j in journeys if j.failed_at),
+        "failed_at": dict(Counter(j.failed_at for j in journeys if j.failed_at)),
     }
-
-
-def _count(values) -> dict:
-    counts: dict[str, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return counts
 
 
 def run_step(
