@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from members.models import MembershipStatus
@@ -87,3 +88,67 @@ def test_a_first_request_pays_one_query_for_the_role_flags():
     with CaptureQueriesContext(connection) as queries:
         assert _role_flags(fresh) == flags
     assert len(queries) == 0
+
+
+def test_the_session_user_comes_with_the_same_flags_in_one_query():
+    """Issue #18: every request asked for the user, then for the role flags (cache or a second
+    query); members.backends loads both at once, with the same answers."""
+    from members.backends import RegisterAccountBackend, RegisterModelBackend
+
+    for user in _accounts():
+        expected = _flags_from_database(user)
+        for backend in (RegisterModelBackend(), RegisterAccountBackend()):
+            with CaptureQueriesContext(connection) as queries:
+                loaded = backend.get_user(str(user.pk))
+            if not user.is_active:
+                assert loaded is None
+                continue
+            assert len(queries) == 1, [q["sql"] for q in queries]
+            assert loaded == user
+            assert loaded.email == user.email and loaded.password == user.password
+            assert loaded.get_session_auth_hash() == user.get_session_auth_hash()
+            with CaptureQueriesContext(connection) as queries:
+                assert _role_flags(loaded) == expected, user
+            assert len(queries) == 0
+
+
+@pytest.mark.parametrize("user_id", ["999999999", "not a number", ""])
+def test_a_session_naming_no_user_loads_nobody(user_id):
+    from members.backends import RegisterModelBackend
+
+    assert RegisterModelBackend().get_user(user_id) is None
+
+
+def test_a_suspension_written_behind_the_signals_counts_at_the_next_request(client):
+    """A bulk update (the register import's way, or a SQL fix) fires no signal, so the cached
+    role flags said "may stay logged in" for up to a minute after the suspension. The session's
+    user now carries flags read with it: the next request is shut out."""
+    from ballots.models import Participation
+    from members.models import Membership
+    from tests.factories import choice, open_ballot
+
+    anna = member()
+    ballot = open_ballot()
+    client.force_login(anna)
+    assert client.get(ballot.get_absolute_url()).status_code == 200
+    Membership.objects.filter(user=anna).update(status=MembershipStatus.SUSPENDED)
+    vote = {"step": "cast", "choice": str(choice(ballot, "Voor").pk)}
+    response = client.post(reverse("ballots:vote", args=[ballot.pk]), vote)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_inactive")
+    assert not Participation.objects.filter(ballot=ballot).exists()
+
+
+def test_a_logged_in_request_with_sessions_in_the_cache_asks_the_database_once(client, settings):
+    """With Redis (the production shape) the session is read from the cache: a member's
+    request pays one query for who they are and what they may, none for the session."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    anna = member()
+    client.force_login(anna)  # written to the database and the cache, as login() does
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("faq:my_questions"))
+    assert page.status_code == 200
+    assert not [q["sql"] for q in queries if "django_session" in q["sql"]]
+    who = [q["sql"] for q in queries if 'FROM "members_user"' in q["sql"]]
+    assert len(who) == 1, who
+    assert "EXISTS" in who[0]  # the role flags came with the user
