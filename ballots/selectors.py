@@ -86,7 +86,9 @@ def ballots_overview(user) -> dict[str, list[BallotCard]]:
 def elector_of(ballot: Ballot, user) -> Elector | None:
     if not user.is_authenticated:
         return None
-    return Elector.objects.filter(ballot=ballot, user=user).select_related("region").first()
+    # No join on the region: nothing that asks for an elector here shows its name, and the
+    # join's compilation was a visible share of every ballot page and vote (issue #18).
+    return Elector.objects.filter(ballot=ballot, user=user).first()
 
 
 def has_voted(ballot: Ballot, elector: Elector | None) -> bool:
@@ -109,11 +111,13 @@ def may_see_tally(ballot: Ballot, user) -> bool:
 def proxies_of(ballot: Ballot, elector: Elector | None) -> dict:
     if elector is None:
         return {"given": None, "held": []}
-    # One query for both directions: the ballot page is opened by every elector at once.
+    # One query for both directions: the ballot page is opened by every elector at once. The
+    # names are prefetched, not joined: most electors hold and gave none, and then a prefetch
+    # asks nothing, while the four-table join cost ~1 ms of CPU to compile on every page.
     live = list(
         Proxy.objects.filter(ballot=ballot, revoked=False)
         .filter(Q(grantor=elector) | Q(holder=elector))
-        .select_related("holder__user", "grantor__user")
+        .prefetch_related("holder__user", "grantor__user")
         .order_by("pk")
     )
     given = next((p for p in live if p.grantor_id == elector.pk), None)
