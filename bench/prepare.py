@@ -75,8 +75,9 @@ def members(count: int) -> list[Member]:
 
 
 def _cache_sessions(sessions, expires) -> None:
-    """What login() writes besides the row when the session engine is cached_db (REDIS_URL
-    set, as the production shape runs): the decoded session in the cache, for its lifetime."""
+    """What login() writes besides the row when the session engine keeps a cached copy
+    (cached_db): the decoded session in the cache, for its lifetime. Nothing for the database
+    engine the project uses now (README: why not cached_db yet)."""
     from importlib import import_module
 
     from django.conf import settings

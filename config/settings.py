@@ -135,11 +135,6 @@ if REDIS_URL:
             "KEY_PREFIX": "ledenstem",
         }
     }
-    # Every request reads its session: from Redis, the database only when Redis lost it (a
-    # restart) or cannot be reached; saved to both (issue #18: one database query less on
-    # every member request). Nothing here deletes session rows behind the cache's back: a
-    # suspended member is shut out by the role flags, a changed password by the session hash.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
