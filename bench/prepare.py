@@ -75,9 +75,9 @@ def members(count: int) -> list[Member]:
 
 
 def _cache_sessions(sessions, expires) -> None:
-    """What login() writes besides the row when the session engine keeps a cached copy
-    (cached_db): the decoded session in the cache, for its lifetime. Nothing for the database
-    engine the project uses now (README: why not cached_db yet)."""
+    """What login() writes besides the row when the session engine keeps a copy in the cache
+    (members.sessions, with REDIS_URL as the production shape runs): the decoded session, for
+    its lifetime. Nothing for the database engine (the embedded default)."""
     from importlib import import_module
 
     from django.conf import settings

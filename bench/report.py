@@ -113,7 +113,7 @@ def table(record: dict) -> str:
             f"| `hello` view (no session), nginx + gunicorn | "
             f"{_fmt(baseline['hello']['requests_per_s'])} | "
             f"{_fmt(baseline['hello']['latency_ms']['p99'])} |",
-            f"| authenticated `ping` view (session + user from the database) | "
+            f"| authenticated `ping` view (session, and the user from the database) | "
             f"{_fmt(baseline['ping']['requests_per_s'])} | "
             f"{_fmt(baseline['ping']['latency_ms']['p99'])} |",
         ]

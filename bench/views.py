@@ -2,7 +2,8 @@
 
 `hello`: a plain response, no session cookie sent by the bench: the floor of the stack
 (nginx, gunicorn, Django's middleware). `ping`: the minimal authenticated view: the session
-is loaded from the database and the user with it, like every member page.
+is loaded (its copy in Redis, members.sessions; the database when Redis has none) and the
+user with their role flags from the database, like every member page.
 """
 
 from django.contrib.auth.decorators import login_required

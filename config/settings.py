@@ -135,6 +135,10 @@ if REDIS_URL:
             "KEY_PREFIX": "ledenstem",
         }
     }
+    # Sessions in the database with a copy in Redis: a member's request reads no session row
+    # (issue #18), and Redis being down costs a query, never a request (members.sessions).
+    # Only with Redis: a copy in each process's own memory would outlive a logout elsewhere.
+    SESSION_ENGINE = "members.sessions"
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -139,9 +139,11 @@ def test_a_suspension_written_behind_the_signals_counts_at_the_next_request(clie
     assert not Participation.objects.filter(ballot=ballot).exists()
 
 
-def test_a_logged_in_request_asks_once_for_who_is_asking(client):
-    """A member's request pays one query for the session and one for who they are and what
-    they may (issue #18: it was the session, the user, and the role flags)."""
+def test_a_logged_in_request_asks_once_for_who_is_asking(client, settings):
+    """A member's request pays one query for who they are and what they may (issue #18: it
+    was the user and the role flags), and with sessions in the database one for the session
+    (the copy in Redis: tests/members/test_sessions.py)."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     anna = member()
     client.force_login(anna)
     with CaptureQueriesContext(connection) as queries:
