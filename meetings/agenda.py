@@ -8,6 +8,9 @@ desk and two board members editing at once see one order of changes. The rules:
 - only a planned meeting (not started) may change its date and time or its kind;
 - the kind may only change while no ballot is on the agenda (a ballot's electorate must
   match the meeting: members' meeting - electorate "members", ambassadors' - "ambassadors");
+- the form (in the hall, online, hybrid) may not change so that someone already recorded as
+  present is present in a way the meeting no longer has (the attendance the ballots count
+  would be one the desk could no longer record);
 - a ballot is attached only while it is a draft or scheduled, of the matching electorate,
   and on no agenda item yet (the database says the last once more: one link per ballot);
   it is detached only while still a draft or scheduled;
@@ -34,6 +37,7 @@ from meetings.models import (
     MeetingKind,
     MeetingMode,
     MeetingStatus,
+    Presence,
 )
 
 # A ballot may be put on (or taken off) the agenda only before it opens.
@@ -113,7 +117,8 @@ def update_meeting(
 ) -> Meeting:
     """Change a meeting's details. Refused (nothing changed) when it ended; when it has
     started and the date or kind would change; when the kind would change while ballots are
-    on its agenda. Locks the meeting row."""
+    on its agenda; when the form would change so that someone recorded as present could no
+    longer be (online at a meeting in the hall only, or the reverse). Locks the meeting row."""
     _check_details(kind=kind, mode=mode, max_proxies_held=max_proxies_held)
     with transaction.atomic():
         meeting = _locked(meeting)
@@ -135,6 +140,8 @@ def update_meeting(
                     "u de soort vergadering wijzigt."
                 )
             )
+        if mode != meeting.mode:
+            _refuse_stranding_attendance(meeting, mode)
         meeting.kind = kind
         meeting.title = title
         meeting.starts_at = starts_at
@@ -146,6 +153,32 @@ def update_meeting(
         )
         _announce(meeting)
     return meeting
+
+
+def _refuse_stranding_attendance(meeting: Meeting, mode: str) -> None:
+    new_form = Meeting(mode=mode)
+    stranded = [
+        presence
+        for presence, possible in (
+            (Presence.HALL, new_form.hall_possible),
+            (Presence.ONLINE, new_form.online_possible),
+        )
+        if not possible and meeting.attendance.filter(presence=presence).exists()
+    ]
+    if Presence.HALL in stranded:
+        raise AgendaRefused(
+            _(
+                "Er zijn al aanwezigen in de zaal gemeld: de vergadering kan niet meer alleen "
+                "online worden. Kies hybride, of meld hen eerst af."
+            )
+        )
+    if Presence.ONLINE in stranded:
+        raise AgendaRefused(
+            _(
+                "Er zijn al aanwezigen online gemeld: de vergadering kan niet meer alleen in "
+                "de zaal worden. Kies hybride, of meld hen eerst af."
+            )
+        )
 
 
 # --- agenda items ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ballots import services
-from meetings import agenda
+from meetings import agenda, attendance
 from meetings.errors import AgendaRefused
 from meetings.models import AgendaBallot, AgendaItem, Meeting, MeetingKind, MeetingStatus
 from tests.factories import (
@@ -119,6 +119,47 @@ def test_the_service_refuses_a_new_date_for_a_started_meeting(meeting, chair):
         )
     meeting.refresh_from_db()
     assert meeting.title != "Anders"
+
+
+def test_the_form_cannot_change_away_from_how_people_are_already_present(board, meeting, chair):
+    """Someone checked in online at a hybrid meeting: the meeting cannot become one in the hall
+    only (their presence, which the ballots count, would be one the desk could not record);
+    hybrid stays possible, and once they are signed off, so is the hall only."""
+    online = member()
+    attendance.set_attendance(meeting=meeting, user_id=online.pk, presence="online", by=chair)
+    before = Meeting.objects.filter(pk=meeting.pk).values().get()
+    refused = board.post(
+        reverse("meetings:meeting_edit", args=[meeting.pk]), _details(mode="in_person")
+    )
+    assert "Er zijn al aanwezigen online gemeld" in refused.content.decode()
+    assert Meeting.objects.filter(pk=meeting.pk).values().get() == before
+    with pytest.raises(AgendaRefused, match="aanwezigen online"):
+        _change_mode(meeting, "in_person", chair)
+    attendance.set_attendance(meeting=meeting, user_id=online.pk, presence="absent", by=chair)
+    assert _change_mode(meeting, "in_person", chair).mode == "in_person"
+
+
+def test_the_hall_cannot_be_taken_away_from_those_checked_in_there(meeting, chair):
+    in_hall = member()
+    attendance.set_attendance(meeting=meeting, user_id=in_hall.pk, presence="hall", by=chair)
+    with pytest.raises(AgendaRefused, match="aanwezigen in de zaal"):
+        _change_mode(meeting, "online", chair)
+    assert Meeting.objects.get(pk=meeting.pk).mode == "hybrid"
+    assert _change_mode(meeting, "in_person", chair).mode == "in_person"  # nobody stranded
+
+
+def _change_mode(meeting, mode, by):
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    return agenda.update_meeting(
+        meeting=meeting,
+        kind=meeting.kind,
+        title=meeting.title,
+        starts_at=meeting.starts_at,
+        place=meeting.place,
+        mode=mode,
+        max_proxies_held=meeting.max_proxies_held,
+        by=by,
+    )
 
 
 def test_an_ended_meeting_cannot_be_edited_at_all(board, meeting, chair):
