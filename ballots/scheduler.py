@@ -43,13 +43,20 @@ def close_due(now: datetime.datetime) -> list[int]:
 
 
 def send_reminders(now: datetime.datetime) -> list[int]:
-    """Once per ballot, BALLOT_REMINDER_HOURS before closing, to electors who did not vote."""
-    window = now + datetime.timedelta(hours=settings.BALLOT_REMINDER_HOURS)
+    """Once per ballot, BALLOT_REMINDER_HOURS before closing, to electors who did not vote.
+
+    Only for a ballot that was already open before that window began: one that opens inside
+    it (an assembly's ballot, open for minutes) got its opening notice moments ago, and a
+    "reminder" would go out a minute after the opening, to thousands who are voting right
+    then, from the worker that shares the machine with their votes."""
+    lead = datetime.timedelta(hours=settings.BALLOT_REMINDER_HOURS)
     reminded = []
     due = Ballot.objects.filter(
-        status=BallotStatus.OPEN, reminder_sent=False, closes_at__lte=window, closes_at__gt=now
+        status=BallotStatus.OPEN, reminder_sent=False, closes_at__lte=now + lead, closes_at__gt=now
     )
     for ballot in due:
+        if ballot.opens_at >= ballot.closes_at - lead:
+            continue  # opened inside the reminder window: its opening notice was the reminder
         # Claim the reminder first, so two workers never both send it.
         with transaction.atomic():
             claimed = Ballot.objects.filter(pk=ballot.pk, reminder_sent=False).update(

@@ -53,6 +53,20 @@ def test_reminder_goes_once_to_those_who_did_not_vote(voters):
     assert len(mail.outbox) == 2
 
 
+def test_a_ballot_opened_inside_the_reminder_window_gets_no_reminder(voters):
+    """An assembly's ballot, open for half an hour: no "reminder" a minute after the opening
+    (its opening notice is moments old, and the members are voting right then)."""
+    now = timezone.now()
+    ballot = services.open_ballot(
+        BallotFactory(opens_at=now, closes_at=now + datetime.timedelta(minutes=30)), notify=False
+    )
+    for minutes in (1, 2, 29):
+        assert scheduler.send_reminders(now + datetime.timedelta(minutes=minutes)) == []
+    assert mail.outbox == []
+    ballot.refresh_from_db()
+    assert not ballot.reminder_sent
+
+
 def test_scheduling_queues_the_exact_opening_and_closing(
     voters, django_capture_on_commit_callbacks
 ):
