@@ -157,22 +157,15 @@ def update_meeting(
 
 def _refuse_stranding_attendance(meeting: Meeting, mode: str) -> None:
     new_form = Meeting(mode=mode)
-    stranded = [
-        presence
-        for presence, possible in (
-            (Presence.HALL, new_form.hall_possible),
-            (Presence.ONLINE, new_form.online_possible),
-        )
-        if not possible and meeting.attendance.filter(presence=presence).exists()
-    ]
-    if Presence.HALL in stranded:
+    present = meeting.attendance.filter
+    if not new_form.hall_possible and present(presence=Presence.HALL).exists():
         raise AgendaRefused(
             _(
                 "Er zijn al aanwezigen in de zaal gemeld: de vergadering kan niet meer alleen "
                 "online worden. Kies hybride, of meld hen eerst af."
             )
         )
-    if Presence.ONLINE in stranded:
+    if not new_form.online_possible and present(presence=Presence.ONLINE).exists():
         raise AgendaRefused(
             _(
                 "Er zijn al aanwezigen online gemeld: de vergadering kan niet meer alleen in "

@@ -7,8 +7,8 @@ database read is not guarded: every request failed) and can bring a logged-out s
 (a request that read the row just before a logout writes its copy after it). Here:
 
 - reading: the cache; on a miss or when Redis cannot be reached, the database. A row read from
-  the database goes into the cache only where the cache holds nothing for that key (add, not
-  set), and is checked against the database once more after it went in: a logout that
+  the database after a miss goes into the cache only where the cache holds nothing for that
+  key (add, not set), and is checked against the database once more after it went in: a logout that
   happened in between finds its copy again and ends it.
 - saving: the database, then the copy, then the same check (a save that raced a logout
   must not leave its copy over the logout's marker). A new key needs no check: only the
@@ -63,17 +63,21 @@ class SessionStore(DatabaseStore):
             copy = self._cache.get(self._key(self.session_key))
         except Exception:
             logger.warning("session cache unreachable while reading; asking the database")
-            copy = None
+            return self._read_from_database(copy_into_cache=False)  # no second wait on Redis
         if isinstance(copy, dict):
             return copy
         if copy is not None:  # ended
             self._session_key = None
             return {}
+        return self._read_from_database(copy_into_cache=True)
+
+    def _read_from_database(self, *, copy_into_cache: bool) -> dict:
         row = self._get_session_from_db()
         if row is None:
             return {}
         data = self.decode(row.session_data)
-        self._copy(data, self.get_expiry_age(expiry=row.expire_date), over_another=False)
+        if copy_into_cache:
+            self._copy(data, self.get_expiry_age(expiry=row.expire_date), over_another=False)
         return data
 
     # --- saving ----------------------------------------------------------------------------

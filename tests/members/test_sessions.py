@@ -70,10 +70,13 @@ def test_a_members_request_reads_no_session_row(cached_sessions):
 def test_a_copy_lost_by_the_cache_is_read_from_the_database_once(cached_sessions):
     client, key = _logged_in(member())
     SessionStore()._cache.delete(sessions.KEY_PREFIX + key)  # Redis restarted empty
-    assert _is_logged_in(client)
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as first:
         assert _is_logged_in(client)
-    assert not [q["sql"] for q in queries if "django_session" in q["sql"]]
+    reads = [q["sql"] for q in first if 'FROM "django_session"' in q["sql"]]
+    assert reads and "session_data" in reads[0]  # the row, from the database
+    with CaptureQueriesContext(connection) as second:
+        assert _is_logged_in(client)
+    assert not [q["sql"] for q in second if "django_session" in q["sql"]]
 
 
 def test_a_logout_ends_the_session_for_anyone_holding_its_cookie(cached_sessions):
