@@ -6,16 +6,16 @@ under the ballot's ledger lock), so memory and lock time stay flat from 100 to 1
 and a count interrupted by a crash simply continues where it stopped (the worker's tick looks
 for closed ballots without a result).
 
-The mix (secret ballots): each transaction takes a uniformly random sample of the remaining
-pending votes (the operating system's randomness), decrypts them with the ballot's key,
-shuffles them, and writes the ledger entries and then the Vote rows (already pointing at
-their entries: no UPDATE, so no second row version) in that order, and deletes the pending
-rows. After closing everyone who voted is known, so a random split into transactions tells
-nothing; the Vote ids, xmin and physical order follow the shuffle, not the voters. A vote
-keeps its reporting group only if the breakdown may be published (tally.secret_breakdown):
-otherwise no row, entry or export of it carries one. When the result is recorded, the key
-file is deleted: the dead pending tuples and any dump taken while voting was open become
-unreadable for good.
+The mix (secret ballots): the pending votes' ids are read once and shuffled (the operating
+system's randomness); each transaction takes the next MIX_BATCH of that order (so a uniformly
+random sample of the remaining votes), decrypts them with the ballot's key, shuffles them, and
+writes the ledger entries and then the Vote rows (already pointing at their entries: no UPDATE,
+so no second row version) in that order, and deletes the pending rows. After closing everyone
+who voted is known, so a random split into transactions tells nothing; the Vote ids, xmin and
+physical order follow the shuffle, not the voters. A vote keeps its reporting group only if the
+breakdown may be published (tally.secret_breakdown): otherwise no row, entry or export of it
+carries one. When the result is recorded, the key file is deleted: the dead pending tuples and
+any dump taken while voting was open become unreadable for good.
 """
 
 import logging
@@ -51,8 +51,10 @@ def count(ballot: Ballot) -> Ballot:
     if ballot.is_secret:
         _check_box(ballot)
         keep_groups, _reason = secret_breakdown(ballot)
-        while _mix_batch(ballot, keep_groups=keep_groups):
-            pass
+        # Until nothing is pending: a second pass only finds votes another count left.
+        while order := _pending_in_random_order(ballot):
+            for start in range(0, len(order), MIX_BATCH):
+                _mix_batch(ballot, order[start : start + MIX_BATCH], keep_groups=keep_groups)
     else:
         while seal_named(ballot, limit=MIX_BATCH):
             pass
@@ -72,14 +74,18 @@ def _check_box(ballot: Ballot) -> None:
         )
 
 
-def _mix_batch(ballot: Ballot, *, keep_groups: bool) -> int:
+def _pending_in_random_order(ballot: Ballot) -> list[int]:
+    """Every pending vote's id, shuffled. Read once per count, not once per batch: each
+    batch re-reading the remaining ids walked the index past every row the batches before
+    it had deleted (not yet vacuumed), so the count grew faster than the box."""
+    order = list(PendingVote.objects.filter(ballot=ballot).values_list("pk", flat=True))
+    _random.shuffle(order)
+    return order
+
+
+def _mix_batch(ballot: Ballot, chosen: list[int], *, keep_groups: bool) -> None:
     with transaction.atomic():
         ledger_lock(ballot.pk)
-        remaining = list(PendingVote.objects.filter(ballot=ballot).values_list("pk", flat=True))
-        if not remaining:
-            return 0
-        chosen = _random.sample(remaining, min(MIX_BATCH, len(remaining)))
-        del remaining
         choices = set(ballot.choices.values_list("pk", flat=True))
         groups = set(ballot.reporting_groups.values_list("pk", flat=True))
         votes = []
@@ -90,8 +96,9 @@ def _mix_batch(ballot: Ballot, *, keep_groups: bool) -> int:
         for vote, entry in zip(votes, entries, strict=True):
             vote.ledger_entry = entry
         _insert_votes(votes)
+        # Only what was read in this transaction: a count running beside this one may have
+        # taken some of `chosen` already (it held the lock first), and those are gone.
         PendingVote.objects.filter(pk__in=chosen).delete()
-        return len(chosen)
 
 
 VOTE_COLUMNS = [

@@ -24,3 +24,15 @@ def test_closing_twenty_thousand_pending_votes_while_votes_arrive():
     assert figures["late_vote_waited_s"] < figures["count"]["s"], figures
     assert figures["late_vote_refused_after_s"] < figures["count"]["s"], figures
     assert figures["count"]["s"] > figures["stop_voting"]["s"]  # the count ran after
+
+
+def test_each_size_is_measured_on_an_electorate_of_its_own_size():
+    """The members of an earlier size are not electors of the next: the 100,000 step froze
+    114,600 electors while its growth figure divided by 100,200."""
+    from ballots.models import Ballot, Elector
+    from bench.closing import run_size
+
+    run_size(30)
+    figures = run_size(50)
+    latest = Ballot.objects.latest("pk")
+    assert Elector.objects.filter(ballot=latest).count() == figures["electors"] == 250
