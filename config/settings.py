@@ -113,10 +113,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # serve pages and live sockets from other threads while the test votes, and failed so.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-elif env_bool("DATABASE_POOL", False):
-    # Under ASGI every request runs in a new thread; a pool keeps connections bounded.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
+else:
+    # PostgreSQL plans a query each time it is sent as text: 0.85 ms for the vote path's one
+    # join of elector and ballot (EXPLAIN ANALYZE, 0.27 ms to run it). With server-side
+    # binding, psycopg prepares a statement after its first use on a connection, so a worker
+    # plans each of its queries once. Nothing sits between us and PostgreSQL that could not
+    # keep prepared statements (no PgBouncer in transaction mode: DATABASE_PREPARE=0 if one
+    # comes).
+    if env_bool("DATABASE_PREPARE", True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=1
+        )
+    if env_bool("DATABASE_POOL", False):
+        # Under ASGI every request runs in a new thread; a pool keeps connections bounded.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer and cache ------------------------------------------------------
