@@ -45,13 +45,17 @@ class BallotCard:
 
 
 def ballot_cards(ballots: list[Ballot], user) -> list[BallotCard]:
-    """Four aggregate queries for the whole list, whatever its length."""
+    """Two queries for this member and two aggregates for the list, whatever its length."""
     ids = [b.pk for b in ballots]
-    electorate = dict(
-        Elector.objects.filter(ballot__in=ids).values_list("ballot").annotate(n=Count("pk"))
+    electorate, turnout = _turnout_of_open(b.pk for b in ballots if b.status == BallotStatus.OPEN)
+    counted_now = [b.pk for b in ballots if b.pk not in turnout]
+    electorate |= dict(
+        Elector.objects.filter(ballot__in=counted_now).values_list("ballot").annotate(n=Count("pk"))
     )
-    turnout = dict(
-        Participation.objects.filter(ballot__in=ids).values_list("ballot").annotate(n=Count("pk"))
+    turnout |= dict(
+        Participation.objects.filter(ballot__in=counted_now)
+        .values_list("ballot")
+        .annotate(n=Count("pk"))
     )
     mine = dict(Elector.objects.filter(ballot__in=ids, user=user).values_list("ballot", "pk"))
     voted = set(
@@ -67,6 +71,22 @@ def ballot_cards(ballots: list[Ballot], user) -> list[BallotCard]:
         )
         for b in ballots
     ]
+
+
+def _turnout_of_open(ballot_ids) -> tuple[dict[int, int], dict[int, int]]:
+    """({ballot: electors}, {ballot: voted}) of open ballots, from the live state: the figure
+    the ballot page's live block shows, read at most once per update interval per process.
+    Counting both on every home page cost a scan of the whole electorate per member at an
+    assembly, when 13,000 members open the home page within a minute (issue #18)."""
+    from ballots.live.snapshot import recent_state
+
+    electorate, turnout = {}, {}
+    for ballot_id in ballot_ids:
+        state = recent_state(ballot_id)
+        if state is not None and state.status == BallotStatus.OPEN:
+            electorate[ballot_id] = state.turnout["electorate_count"]
+            turnout[ballot_id] = state.turnout["count"]
+    return electorate, turnout
 
 
 def ballots_overview(user) -> dict[str, list[BallotCard]]:

@@ -51,3 +51,26 @@ def test_home_lists_the_members_open_ballots_as_cards(client, region):
     client.force_login(anna)
     html = client.get("/").content.decode()
     assert "Wat vindt u ervan?" in html and "u heeft nog niet gestemd" in html
+
+
+def test_the_home_page_does_not_count_an_open_ballots_electorate_per_request(
+    client, region, settings
+):
+    """13,000 members opening the home page within a minute counted the whole electorate and
+    turnout 13,000 times (issue #18): an open ballot's card takes the live state's figures,
+    read at most once per update interval per process, and says the same as the live block."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.LIVE_UPDATES_PER_SECOND = 0.01  # one interval outlasts the test, however slow
+    anna, bert = member(region=region), member(region=region)
+    ballot = open_ballot(question="Drukte?")
+    services.cast_vote(ballot_id=ballot.pk, user=bert, choice=choice(ballot, "Voor").pk)
+    client.force_login(anna)
+    first = client.get(reverse("home")).content.decode()
+    assert "Opkomst: 50% (1 van 2)" in first
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(reverse("home")).content.decode()
+    assert "Opkomst: 50% (1 van 2)" in again
+    counting = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert not counting, counting
