@@ -49,6 +49,16 @@ def describe() -> dict:
         "os": platform.platform(),
         "python": sys.version.split()[0],
         "versions": versions,
+        # The knobs of the served stack a side-by-side run changes (scripts/serve-prod and
+        # config.settings defaults when unset), so two results say what differed.
+        "server_settings": {
+            name: os.environ.get(name, default)
+            for name, default in (
+                ("DATABASE_PREPARE", "1"),
+                ("WSGI_WORKERS", "2"),
+                ("WSGI_THREADS", "4"),
+            )
+        },
     }
 
 
