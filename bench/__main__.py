@@ -62,7 +62,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _log(message: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+    # UTC, as the result files are named: Django's setup sets TZ (Europe/Amsterdam) in this
+    # process, which moved the local clock by an hour in the middle of a run's log.
+    print(f"[bench {time.strftime('%H:%M:%SZ', time.gmtime())}] {message}", flush=True)
 
 
 def _plan(args):
@@ -85,7 +87,9 @@ def _plan(args):
     if args.no_ws_compression:
         changes["ws_compression"] = None
     if args.profile:
-        changes["profile_dir"] = str(RESULTS / "profiles" / time.strftime("%Y%m%dT%H%M%S"))
+        changes["profile_dir"] = str(
+            RESULTS / "profiles" / time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        )
     return replace(plan, **changes)
 
 
