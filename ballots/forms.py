@@ -24,6 +24,8 @@ class VoteForm(forms.Form):
         self.weight = weight
         self.shape = ballot.input_shape
         choices = [(str(c.pk), c.label) for c in ballot.choices.all()]
+        # For the review step's summary: the choices already read, not a second query.
+        self.labels = {int(pk): label for pk, label in choices}
         if self.shape != "one":
             self._add_kind_fields(ballot, choices)
             return

@@ -134,7 +134,7 @@ def vote(request, pk: int):
         return render(request, "ballots/detail.html", context, status=400)
     if request.POST.get("step") != "cast":
         chosen = form.cleaned_choice()
-        labels = {c.pk: c.label for c in ballot.choices.all()}
+        labels = form.labels
         if isinstance(chosen, dict):
             summary = [(labels.get(k, "?"), v) for k, v in chosen.items()]
         elif isinstance(chosen, list) and ballot.input_shape == "order":

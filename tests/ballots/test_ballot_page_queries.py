@@ -33,3 +33,16 @@ def test_the_board_still_sees_its_links(client):
     client.force_login(chair)
     page = client.get(ballot.get_absolute_url())
     assert reverse("ballots:manage", args=[ballot.pk]) in page.text
+
+
+def test_the_review_step_reads_the_choices_once(client):
+    voter = member()
+    ballot = open_ballot()
+    client.force_login(voter)
+    chosen = ballot.choices.get(label="Tegen")
+    with CaptureQueriesContext(connection) as queries:
+        review = client.post(
+            reverse("ballots:vote", args=[ballot.pk]), {"step": "review", "choice": chosen.pk}
+        )
+    assert review.status_code == 200 and "Tegen" in review.text
+    assert len([q for q in queries if 'FROM "ballots_choice"' in q["sql"]]) == 1
