@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ballots import ledger, notifications
 from ballots.errors import BallotError, NotEditable
@@ -70,21 +71,24 @@ def approve_result(*, ballot: Ballot, by, notify: bool = True, origin: str | Non
     see signing_address_problem). Locks the ballot row, so two approvals arriving together
     are counted one after the other and the document is made exactly once."""
     if not is_board(by):
-        raise BallotError("Alleen bestuursleden kunnen een uitslag vaststellen.")
+        raise BallotError(_("Alleen bestuursleden kunnen een uitslag vaststellen."))
     if problem := signing_address_problem(settings.SITE_URL, origin):
         raise NotEditable(problem)
     with transaction.atomic():
         ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
         if ballot.status != BallotStatus.CLOSED:
             raise NotEditable(
-                f"Alleen een gesloten stemming kan worden vastgesteld (status: "
-                f"{ballot.get_status_display()})."
+                _("Alleen een gesloten stemming kan worden vastgesteld (status: %(status)s).")
+                % {"status": ballot.get_status_display()}
             )
         if not ballot.is_counted:
-            raise NotEditable("De stemmen worden nog geteld; keur de uitslag daarna goed.")
+            raise NotEditable(_("De stemmen worden nog geteld; keur de uitslag daarna goed."))
         if _active_approvals(ballot).filter(approver=by).exists():
             raise NotEditable(
-                "U heeft deze uitslag al goedgekeurd; een tweede bestuurslid moet ook goedkeuren."
+                _(
+                    "U heeft deze uitslag al goedgekeurd; een tweede bestuurslid moet ook "
+                    "goedkeuren."
+                )
             )
         now = timezone.now()
         Approval.objects.create(ballot=ballot, approver=by, approved_at=now)
@@ -99,11 +103,11 @@ def withdraw_approval(*, ballot: Ballot, by) -> None:
         ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
         if ballot.status != BallotStatus.CLOSED:
             raise NotEditable(
-                "Na de vaststelling kan een goedkeuring niet meer worden ingetrokken."
+                _("Na de vaststelling kan een goedkeuring niet meer worden ingetrokken.")
             )
         approval = _active_approvals(ballot).filter(approver=by).first()
         if approval is None:
-            raise NotEditable("U heeft deze uitslag niet goedgekeurd.")
+            raise NotEditable(_("U heeft deze uitslag niet goedgekeurd."))
         approval.withdrawn_at = timezone.now()
         approval.save(update_fields=["withdrawn_at"])
         ledger.record(

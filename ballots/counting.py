@@ -22,6 +22,7 @@ import logging
 import secrets
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ballots import bulk_copy, ledger, vote_keys
 from ballots.errors import BallotError
@@ -69,8 +70,11 @@ def _check_box(ballot: Ballot) -> None:
     counted = Vote.objects.filter(ballot=ballot).values("receipt_hash").distinct().count()
     if pending + counted != voted:
         raise CountRefused(
-            f"De stembus klopt niet: {voted} kiezers stemden, maar er zijn {pending} "
-            f"ongetelde en {counted} getelde stemmen. Er is niets geteld."
+            _(
+                "De stembus klopt niet: %(voted)s kiezers stemden, maar er zijn %(pending)s "
+                "ongetelde en %(counted)s getelde stemmen. Er is niets geteld."
+            )
+            % {"voted": voted, "pending": pending, "counted": counted}
         )
 
 
@@ -135,21 +139,23 @@ def _votes_of(ballot, row, choices: set, groups: set, keep_groups: bool) -> list
         data = vote_keys.open_sealed(ballot.vote_key_id, ballot.pk, row.sealed)
     except ValueError:
         raise CountRefused(
-            "Een versleutelde stem is gewijzigd of hoort niet bij deze stemming; er is niets "
-            "geteld."
+            _(
+                "Een versleutelde stem is gewijzigd of hoort niet bij deze stemming; er is niets "
+                "geteld."
+            )
         ) from None
     group = data.get("group")
     if group is not None and group not in groups:
-        raise CountRefused("Een stem noemt een groep die niet bij deze stemming hoort.")
+        raise CountRefused(_("Een stem noemt een groep die niet bij deze stemming hoort."))
     ranking = data.get("ranking")
     if ranking is not None and not (
         isinstance(ranking, list) and ranking and all(r in choices for r in ranking)
     ):
-        raise CountRefused("Een rangschikking noemt een keuze die niet bij deze stemming hoort.")
+        raise CountRefused(_("Een rangschikking noemt een keuze die niet bij deze stemming hoort."))
     votes = []
     for choice_id, weight in data["parts"]:
         if choice_id not in choices or not isinstance(weight, int) or weight <= 0:
-            raise CountRefused("Een stem noemt een keuze die niet bij deze stemming hoort.")
+            raise CountRefused(_("Een stem noemt een keuze die niet bij deze stemming hoort."))
         votes.append(
             Vote(
                 ballot=ballot,
@@ -172,7 +178,7 @@ def _record_result(ballot: Ballot) -> Ballot:
         if ballot.is_counted:
             return ballot
         if PendingVote.objects.filter(ballot=ballot).exists():
-            raise CountRefused("Er staan nog ongetelde stemmen klaar; de telling loopt nog.")
+            raise CountRefused(_("Er staan nog ongetelde stemmen klaar; de telling loopt nog."))
         summary = result_summary(ballot)
         append_seal(ballot)
         ledger.append(ballot, [("counted", {"result": summary})])

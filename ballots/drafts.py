@@ -109,7 +109,13 @@ def create_draft(checked: Checked, *, by=None, opens_at=None, closes_at=None) ->
 def update_draft(ballot: Ballot, checked: Checked, *, opens_at, closes_at) -> Ballot:
     with transaction.atomic():
         ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
-        _refuse_unless_draft(ballot, "bewerkt")
+        _refuse_unless_draft(
+            ballot,
+            _(
+                "Alleen een concept kan bewerkt worden; deze stemming is %(status)s. Dupliceer "
+                "haar om een nieuw concept te maken."
+            ),
+        )
         _apply(ballot, checked)
         ballot.opens_at, ballot.closes_at = opens_at, closes_at
         ballot.save()
@@ -133,22 +139,27 @@ def delete_draft(ballot: Ballot) -> None:
     racing 'nu openen' cannot delete a ballot that opens meanwhile)."""
     with transaction.atomic():
         ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
-        _refuse_unless_draft(ballot, "verwijderd")
+        _refuse_unless_draft(
+            ballot,
+            _(
+                "Alleen een concept kan verwijderd worden; deze stemming is %(status)s. "
+                "Dupliceer haar om een nieuw concept te maken."
+            ),
+        )
         if (
             Elector.objects.filter(ballot=ballot).exists()
             or LedgerEntry.objects.filter(ballot=ballot).exists()
         ):
-            raise NotEditable("Deze stemming is al eens gepland of geopend en blijft bewaard.")
+            raise NotEditable(_("Deze stemming is al eens gepland of geopend en blijft bewaard."))
         ballot.choices.all().delete()
         ballot.delete()
 
 
-def _refuse_unless_draft(ballot: Ballot, verb: str) -> None:
+def _refuse_unless_draft(ballot: Ballot, message: str) -> None:
+    """`message` is whole sentences per action (a translator needs the sentence, not a verb
+    to fit into one), with %(status)s."""
     if ballot.status != BallotStatus.DRAFT:
-        raise NotEditable(
-            f"Alleen een concept kan {verb} worden; deze stemming is "
-            f"{ballot.get_status_display()}. Dupliceer haar om een nieuw concept te maken."
-        )
+        raise NotEditable(message % {"status": ballot.get_status_display()})
 
 
 def set_amended_motion(ballot: Ballot, motion: Ballot | None) -> Ballot:

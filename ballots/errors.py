@@ -1,4 +1,5 @@
-"""Why a ballot action was refused; each message is shown to the person as it is (Dutch)."""
+"""Why a ballot action was refused; each message is shown to the person as it is, in the
+language of their request (the services translate when they raise: gettext)."""
 
 
 class BallotError(Exception):

@@ -11,6 +11,8 @@ import csv
 import io
 import json
 
+from django.utils.translation import gettext as _
+
 from ballots import ledger
 from ballots.errors import BallotError
 from ballots.models import Ballot, BallotStatus, Participation, Vote
@@ -32,13 +34,19 @@ class NoSignedDocument(ExportRefused):
 def check_exportable(ballot: Ballot) -> None:
     if ballot.status not in EXPORTABLE:
         raise ExportRefused(
-            f"De uitslag van stemming {ballot.pk} kan pas na de sluiting worden geëxporteerd "
-            f"(status: {ballot.get_status_display()})."
+            _(
+                "De uitslag van stemming %(ballot)s kan pas na de sluiting worden geëxporteerd "
+                "(status: %(status)s)."
+            )
+            % {"ballot": ballot.pk, "status": ballot.get_status_display()}
         )
     if not ballot.is_counted:
         raise ExportRefused(
-            f"Stemming {ballot.pk} is gesloten, maar de stemmen worden nog geteld; exporteer de "
-            "uitslag als de telling klaar is."
+            _(
+                "Stemming %(ballot)s is gesloten, maar de stemmen worden nog geteld; exporteer de "
+                "uitslag als de telling klaar is."
+            )
+            % {"ballot": ballot.pk}
         )
 
 
@@ -216,8 +224,11 @@ def as_pdf(ballot: Ballot) -> bytes:
     stored = ResultDocument.objects.filter(ballot=ballot).first()
     if stored is None:
         raise NoSignedDocument(
-            f"Stemming {ballot.pk} is nog niet vastgesteld: er is nog geen ondertekend "
-            f"proces-verbaal."
+            _(
+                "Stemming %(ballot)s is nog niet vastgesteld: er is nog geen ondertekend "
+                "proces-verbaal."
+            )
+            % {"ballot": ballot.pk}
         )
     return bytes(stored.pdf)
 

@@ -185,7 +185,7 @@ def cast_choice(post, prefix: str | None = None):
     }
     if places:
         if len(set(places.values())) != len(places):
-            raise InvalidVote("Geef elke plaats in uw volgorde maar één keer.")
+            raise InvalidVote(_("Geef elke plaats in uw volgorde maar één keer."))
         return ranking_from(places)
     part_prefix = name("part_")
     parts = {
@@ -198,14 +198,14 @@ def cast_choice(post, prefix: str | None = None):
     chosen = post.get(name("choice"), "")
     if chosen:
         return _number(chosen)
-    raise InvalidVote("Kies een van de mogelijkheden.")
+    raise InvalidVote(_("Kies een van de mogelijkheden."))
 
 
 def _number(text: str) -> int:
     # Plain ASCII digits only, as the form's fields accept: int() would also take " 7", "+7"
     # and other scripts' digits.
     if not (text.isascii() and text.isdigit() and len(text) <= 18):
-        raise InvalidVote("Een keuze of stemgewicht is geen geldig getal.")
+        raise InvalidVote(_("Een keuze of stemgewicht is geen geldig getal."))
     return int(text)
 
 

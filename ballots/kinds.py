@@ -12,6 +12,8 @@ kind: below it the ballot decides nothing. The shapes of a vote (Ballot.input_sh
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from ballots.errors import InvalidVote
 from ballots.models import Ballot, BallotKind, Choice
 from ledenstem_verify.decide import decide_method
@@ -33,20 +35,20 @@ def parse_vote(ballot: Ballot, choices: dict[int, Choice], weight: int, choice) 
     if shape == "many":
         limit = ballot.max_choices or len(choices)
         if len(picked) > limit:
-            raise InvalidVote(f"Kies ten hoogste {limit} van de opties.")
+            raise InvalidVote(_("Kies ten hoogste %(limit)s van de opties.") % {"limit": limit})
         return [Part(choices[pk], weight) for pk in picked]
     return [Part(choices[picked[0]], weight, picked)]
 
 
 def _distinct_ids(choices: dict[int, Choice], chosen) -> list[int]:
     if not isinstance(chosen, list | tuple) or not chosen:
-        raise InvalidVote("Kies ten minste één van de opties.")
+        raise InvalidVote(_("Kies ten minste één van de opties."))
     picked = []
     for value in chosen:
         if isinstance(value, bool) or not isinstance(value, int) or value not in choices:
-            raise InvalidVote("Deze keuze hoort niet bij deze stemming.")
+            raise InvalidVote(_("Deze keuze hoort niet bij deze stemming."))
         if value in picked:
-            raise InvalidVote("Elke optie telt maar één keer in uw stem.")
+            raise InvalidVote(_("Elke optie telt maar één keer in uw stem."))
         picked.append(value)
     return picked
 
@@ -54,22 +56,25 @@ def _distinct_ids(choices: dict[int, Choice], chosen) -> list[int]:
 def _one(ballot: Ballot, choices: dict[int, Choice], weight: int, choice) -> list[Part]:
     if isinstance(choice, dict):
         if not ballot.vote_splitting and len(choice) > 1:
-            raise InvalidVote("Bij deze stemming kunt u uw stem niet splitsen.")
+            raise InvalidVote(_("Bij deze stemming kunt u uw stem niet splitsen."))
         parts = []
         for choice_id, part in choice.items():
             if int(choice_id) not in choices:
-                raise InvalidVote("Deze keuze hoort niet bij deze stemming.")
+                raise InvalidVote(_("Deze keuze hoort niet bij deze stemming."))
             if not isinstance(part, int) or part < 0:
-                raise InvalidVote("Een deel van het stemgewicht moet een geheel getal ≥ 0 zijn.")
+                raise InvalidVote(_("Een deel van het stemgewicht moet een geheel getal ≥ 0 zijn."))
             if part:
                 parts.append(Part(choices[int(choice_id)], part))
         if sum(p.weight for p in parts) != weight:
-            raise InvalidVote(f"De delen moeten samen precies uw stemgewicht ({weight}) zijn.")
+            raise InvalidVote(
+                _("De delen moeten samen precies uw stemgewicht (%(weight)s) zijn.")
+                % {"weight": weight}
+            )
         return parts
     try:
         return [Part(choices[int(choice)], weight)]
     except (KeyError, TypeError, ValueError):
-        raise InvalidVote("Kies een van de keuzes van deze stemming.") from None
+        raise InvalidVote(_("Kies een van de keuzes van deze stemming.")) from None
 
 
 # --- results --------------------------------------------------------------------------------

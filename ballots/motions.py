@@ -9,6 +9,8 @@ the motion cannot open until the board resolves it: a clear refusal, never a sil
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from ballots.errors import NotEditable
 
 
@@ -30,10 +32,18 @@ def apply_amendments(text: str, amendments: list[Amendment]) -> str:
             text = f"{text.rstrip()}\n\n{amendment.replace.strip()}"
             continue
         if text.count(amendment.find) != 1:
-            where = "komt niet voor" if amendment.find not in text else "komt vaker voor"
+            if amendment.find not in text:
+                message = _(
+                    "Amendement %(number)s (%(question)s) kan niet worden verwerkt: de te "
+                    "vervangen passage komt niet voor in de tekst."
+                )
+            else:
+                message = _(
+                    "Amendement %(number)s (%(question)s) kan niet worden verwerkt: de te "
+                    "vervangen passage komt vaker voor in de tekst."
+                )
             raise NotEditable(
-                f"Amendement {amendment.number} ({amendment.question}) kan niet worden verwerkt: "
-                f"de te vervangen passage {where} in de tekst."
+                message % {"number": amendment.number, "question": amendment.question}
             )
         text = text.replace(amendment.find, amendment.replace)
     return text
@@ -50,7 +60,8 @@ def amendments_of(motion) -> list[Amendment]:
             ballot.is_counted
         ):
             raise NotEditable(
-                f"Stem eerst over amendement {number} ({ballot.question}); daarna opent de motie."
+                _("Stem eerst over amendement %(number)s (%(question)s); daarna opent de motie.")
+                % {"number": number, "question": ballot.question}
             )
         result.append(
             Amendment(

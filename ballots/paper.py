@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ballots import ledger
 from ballots.errors import BallotError
@@ -52,14 +53,16 @@ class Line:
 
 def _check_board(user) -> None:
     if not is_board(user):
-        raise PaperRefused("Alleen bestuursleden kunnen stemmen uit de zaal invoeren.")
+        raise PaperRefused(_("Alleen bestuursleden kunnen stemmen uit de zaal invoeren."))
 
 
 def _check_open(ballot: Ballot) -> None:
     if ballot.status != BallotStatus.OPEN or timezone.now() >= ballot.closes_at:
         raise PaperRefused(
-            "Stemmen uit de zaal tellen alleen mee zolang de stemming open is; voer ze in en "
-            "laat ze bevestigen vóór de sluiting."
+            _(
+                "Stemmen uit de zaal tellen alleen mee zolang de stemming open is; voer ze in en "
+                "laat ze bevestigen vóór de sluiting."
+            )
         )
 
 
@@ -68,28 +71,36 @@ def check_lines(ballot: Ballot, electors: list[Elector], lines: list[Line]) -> N
     seen = set()
     for line in lines:
         if line.choice_id not in choices:
-            raise PaperRefused("Een regel noemt een keuze die niet bij deze stemming hoort.")
+            raise PaperRefused(_("Een regel noemt een keuze die niet bij deze stemming hoort."))
         if line.choice_id in seen:
-            raise PaperRefused("Elke keuze komt maar één keer in de telling voor.")
+            raise PaperRefused(_("Elke keuze komt maar één keer in de telling voor."))
         seen.add(line.choice_id)
         if line.votes < 0 or line.weight < 0:
-            raise PaperRefused("Aantallen en stemgewichten zijn gehele getallen van 0 of meer.")
+            raise PaperRefused(_("Aantallen en stemgewichten zijn gehele getallen van 0 of meer."))
         if line.weight < line.votes or (not ballot.is_weighted and line.weight != line.votes):
             raise PaperRefused(
-                "Het stemgewicht van een keuze past niet bij het aantal stemmen: bij één lid "
-                "één stem is het gelijk, anders ten minste het aantal stemmen."
+                _(
+                    "Het stemgewicht van een keuze past niet bij het aantal stemmen: bij één lid "
+                    "één stem is het gelijk, anders ten minste het aantal stemmen."
+                )
             )
     votes = sum(line.votes for line in lines)
     weight = sum(line.weight for line in lines)
     if votes != len(electors):
         raise PaperRefused(
-            f"De telling telt {votes} stemmen, maar er zijn {len(electors)} kiezers opgegeven "
-            "die zo stemden: die moeten gelijk zijn."
+            _(
+                "De telling telt %(votes)s stemmen, maar er zijn %(electors)s kiezers opgegeven "
+                "die zo stemden: die moeten gelijk zijn."
+            )
+            % {"votes": votes, "electors": len(electors)}
         )
     if weight != sum(e.weight for e in electors):
         raise PaperRefused(
-            f"De telling telt stemgewicht {weight}, maar de opgegeven kiezers hebben samen "
-            f"stemgewicht {sum(e.weight for e in electors)}."
+            _(
+                "De telling telt stemgewicht %(weight)s, maar de opgegeven kiezers hebben samen "
+                "stemgewicht %(electors)s."
+            )
+            % {"weight": weight, "electors": sum(e.weight for e in electors)}
         )
 
 
@@ -99,7 +110,7 @@ def enter(
     """The first board member's entry; it counts only once another one confirms it."""
     _check_board(by)
     if kind not in PaperTallyKind.values:
-        raise PaperRefused("Onbekende soort telling.")
+        raise PaperRefused(_("Onbekende soort telling."))
     with transaction.atomic():
         # One entry at a time per ballot (the "already in another count" check); NO KEY
         # UPDATE, so votes (whose foreign keys take KEY SHARE on this row) are not held up.
@@ -107,22 +118,29 @@ def enter(
         _check_open(ballot)
         if ballot.input_shape != "one":
             raise PaperRefused(
-                "Alleen een stemming met één keuze per kiezer (een voorstel of één van "
-                "meerdere opties) kan in de zaal worden geteld."
+                _(
+                    "Alleen een stemming met één keuze per kiezer (een voorstel of één van "
+                    "meerdere opties) kan in de zaal worden geteld."
+                )
             )
         if kind == PaperTallyKind.HANDS and ballot.is_secret:
-            raise PaperRefused("Handopsteken is openbaar en kan dus niet bij een geheime stemming.")
+            raise PaperRefused(
+                _("Handopsteken is openbaar en kan dus niet bij een geheime stemming.")
+            )
         if not electors:
-            raise PaperRefused("Geef op welke kiezers in de zaal stemden.")
+            raise PaperRefused(_("Geef op welke kiezers in de zaal stemden."))
         if len({e.pk for e in electors}) != len(electors):
-            raise PaperRefused("Een kiezer staat twee keer in de lijst.")
+            raise PaperRefused(_("Een kiezer staat twee keer in de lijst."))
         if any(e.ballot_id != ballot.pk for e in electors):
-            raise PaperRefused("Een opgegeven persoon is geen kiezer bij deze stemming.")
+            raise PaperRefused(_("Een opgegeven persoon is geen kiezer bij deze stemming."))
         minimum = settings.REPORTING_GROUP_MINIMUM
         if ballot.is_secret and len(electors) < minimum:
             raise PaperRefused(
-                f"Bij een geheime stemming telt een papieren telling pas met ten minste "
-                f"{minimum} kiezers: anders is te herleiden wat zij stemden."
+                _(
+                    "Bij een geheime stemming telt een papieren telling pas met ten minste "
+                    "%(minimum)s kiezers: anders is te herleiden wat zij stemden."
+                )
+                % {"minimum": minimum}
             )
         ids = [e.pk for e in electors]
         voted = Participation.objects.filter(ballot=ballot, elector_id__in=ids)
@@ -133,7 +151,10 @@ def enter(
         )
         if pending.exists():
             raise PaperRefused(
-                "Een opgegeven kiezer staat al in een andere telling die nog op bevestiging wacht."
+                _(
+                    "Een opgegeven kiezer staat al in een andere telling die nog op bevestiging "
+                    "wacht."
+                )
             )
         check_lines(ballot, electors, lines)
         tally = PaperTally.objects.create(
@@ -175,10 +196,10 @@ def confirm(*, tally: PaperTally, by) -> PaperTally:
         )
         ballot = tally.ballot
         if not tally.pending:
-            raise PaperRefused("Deze telling is al bevestigd of verworpen.")
+            raise PaperRefused(_("Deze telling is al bevestigd of verworpen."))
         if tally.entered_by_id == by.pk:
             raise PaperRefused(
-                "Een tweede bestuurslid moet de telling bevestigen, niet wie haar invoerde."
+                _("Een tweede bestuurslid moet de telling bevestigen, niet wie haar invoerde.")
             )
         _check_open(ballot)
         electors = list(tally.electors.all())
@@ -226,7 +247,7 @@ def discard(*, tally: PaperTally, by) -> PaperTally:
     with transaction.atomic():
         tally = PaperTally.objects.select_for_update().get(pk=tally.pk)
         if not tally.pending:
-            raise PaperRefused("Deze telling is al bevestigd of verworpen.")
+            raise PaperRefused(_("Deze telling is al bevestigd of verworpen."))
         tally.discarded_by = by
         tally.discarded_at = timezone.now()
         tally.save(update_fields=["discarded_by", "discarded_at"])

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ballots import ledger, notifications, signals, vote_keys
 from ballots.electorate import eligible_electors, freeze_electors, freeze_reporting_groups
@@ -55,9 +56,9 @@ def add_default_choices(ballot: Ballot) -> None:
 
 def _check_ready(ballot: Ballot) -> None:
     if ballot.choices.count() < 2:
-        raise NotEditable("Een stemming heeft ten minste twee keuzes nodig.")
+        raise NotEditable(_("Een stemming heeft ten minste twee keuzes nodig."))
     if ballot.closes_at <= timezone.now():
-        raise NotEditable("De sluitingstijd ligt al in het verleden.")
+        raise NotEditable(_("De sluitingstijd ligt al in het verleden."))
 
 
 def schedule_ballot(ballot: Ballot, *, by=None) -> Ballot:
@@ -66,7 +67,8 @@ def schedule_ballot(ballot: Ballot, *, by=None) -> Ballot:
         ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
         if ballot.status != BallotStatus.DRAFT:
             raise NotEditable(
-                f"Alleen een concept kan gepland worden (status: {ballot.get_status_display()})."
+                _("Alleen een concept kan gepland worden (status: %(status)s).")
+                % {"status": ballot.get_status_display()}
             )
         _check_ready(ballot)
         ballot.status = BallotStatus.SCHEDULED
@@ -97,8 +99,8 @@ def open_ballot(ballot: Ballot, *, by=None, notify: bool = True) -> Ballot:
         ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
         if ballot.status not in (BallotStatus.DRAFT, BallotStatus.SCHEDULED):
             raise NotEditable(
-                f"Deze stemming kan niet meer geopend worden (status: "
-                f"{ballot.get_status_display()})."
+                _("Deze stemming kan niet meer geopend worden (status: %(status)s).")
+                % {"status": ballot.get_status_display()}
             )
         _check_ready(ballot)
         now = timezone.now()
@@ -106,12 +108,14 @@ def open_ballot(ballot: Ballot, *, by=None, notify: bool = True) -> Ballot:
             ballot.opens_at = now  # "open now" moves the opening to this moment
         eligible = eligible_electors(ballot)
         if not eligible:
-            raise NotEditable("Er zijn geen kiesgerechtigden voor deze stemming.")
+            raise NotEditable(_("Er zijn geen kiesgerechtigden voor deze stemming."))
         if ballot.is_secret and ballot.is_weighted:
             # Also enforced by a constraint; said here in words for whoever opens it.
             raise NotEditable(
-                "Een gewogen stemming (ambassadeurs) kan niet geheim zijn: bij bekende "
-                "gewichten verraden de totalen per keuze wie wat stemde. Kies hoofdelijk."
+                _(
+                    "Een gewogen stemming (ambassadeurs) kan niet geheim zijn: bij bekende "
+                    "gewichten verraden de totalen per keuze wie wat stemde. Kies hoofdelijk."
+                )
             )
         voted_amendments = []
         if ballot.motion_text:
@@ -189,8 +193,8 @@ def stop_voting(ballot: Ballot, *, by=None) -> Ballot:
         ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
         if ballot.status != BallotStatus.OPEN:
             raise NotEditable(
-                f"Alleen een open stemming kan gesloten worden (status: "
-                f"{ballot.get_status_display()})."
+                _("Alleen een open stemming kan gesloten worden (status: %(status)s).")
+                % {"status": ballot.get_status_display()}
             )
         now = timezone.now()
         if ballot.closes_at > now:
@@ -226,9 +230,9 @@ def start_second_round(ballot: Ballot, *, by=None) -> Ballot:
         first = Ballot.objects.select_for_update().get(pk=ballot.pk)
         decision = (first.final_result or {}).get("decision") or {}
         if first.kind != BallotKind.SINGLE or decision.get("result") != "runoff":
-            raise NotEditable("Deze stemming heeft geen tweede ronde nodig.")
+            raise NotEditable(_("Deze stemming heeft geen tweede ronde nodig."))
         if first.second_rounds.exists():
-            raise NotEditable("De tweede ronde van deze stemming bestaat al.")
+            raise NotEditable(_("De tweede ronde van deze stemming bestaat al."))
         now = timezone.now()
         second = Ballot.objects.create(
             question=f"Tweede ronde: {first.question}",
@@ -306,7 +310,7 @@ def cast_vote(*, ballot_id: int, user, choice, on_behalf_of=None) -> Receipt:
     if not 0 < ballot_id < 2**31:
         # The gate's advisory lock key is an int4: a larger id (any <int:pk> from a URL) was a
         # DataError, a 500, on PostgreSQL (found by tests/abuse). No such ballot exists.
-        raise BallotNotOpen("Deze stemming bestaat niet.")
+        raise BallotNotOpen(_("Deze stemming bestaat niet."))
     with transaction.atomic():
         vote_gate(ballot_id)
         # One query for the voter and the ballot: this is the hot path of an assembly.
@@ -315,18 +319,18 @@ def cast_vote(*, ballot_id: int, user, choice, on_behalf_of=None) -> Receipt:
         )
         ballot = voter.ballot if voter else Ballot.objects.filter(pk=ballot_id).first()
         if ballot is None:
-            raise BallotNotOpen("Deze stemming bestaat niet.")
+            raise BallotNotOpen(_("Deze stemming bestaat niet."))
         now = timezone.now()
         if ballot.status in (BallotStatus.CLOSED, BallotStatus.CERTIFIED) or (
             ballot.status == BallotStatus.OPEN and now >= ballot.closes_at
         ):
-            raise BallotClosed("De stemming is gesloten; uw stem is niet meegeteld.")
+            raise BallotClosed(_("De stemming is gesloten; uw stem is niet meegeteld."))
         if ballot.status != BallotStatus.OPEN or now < ballot.opens_at:
-            raise BallotNotOpen("De stemming is nog niet geopend.")
+            raise BallotNotOpen(_("De stemming is nog niet geopend."))
         if voter is None:
-            raise NotEligible("U bent geen kiesgerechtigde bij deze stemming.")
+            raise NotEligible(_("U bent geen kiesgerechtigde bij deze stemming."))
         if ballot.attendance_required and not voter.present:
-            raise NotPresent("Bij deze stemming stemt u alleen als u als aanwezig bent gemeld.")
+            raise NotPresent(_("Bij deze stemming stemt u alleen als u als aanwezig bent gemeld."))
         elector, proxy = voter, None
         if on_behalf_of is not None:
             proxy = (
@@ -336,16 +340,16 @@ def cast_vote(*, ballot_id: int, user, choice, on_behalf_of=None) -> Receipt:
                 .first()
             )
             if proxy is None:
-                raise ProxyRefused("U heeft geen geldige volmacht van deze kiezer.")
+                raise ProxyRefused(_("U heeft geen geldige volmacht van deze kiezer."))
             if proxy.used:
-                raise AlreadyVoted("Met deze volmacht is al gestemd.")
+                raise AlreadyVoted(_("Met deze volmacht is al gestemd."))
             elector = proxy.grantor
         elif (
             ballot.proxies_allowed
             and Proxy.objects.filter(ballot=ballot, grantor=voter, revoked=False).exists()
         ):
             raise ProxyRefused(
-                "U heeft een volmacht gegeven; trek die eerst in om zelf te stemmen."
+                _("U heeft een volmacht gegeven; trek die eerst in om zelf te stemmen.")
             )
         parts = _parts(ballot, elector.weight, choice)
         replaced = _record_participation(ballot, elector, cast_by=voter if proxy else None)
@@ -428,10 +432,10 @@ def _record_participation(ballot: Ballot, elector: Elector, *, cast_by) -> bool:
         earlier = Participation.objects.select_for_update().get(ballot=ballot, elector=elector)
         if earlier.on_paper:  # a count in the hall cannot be withdrawn by an online vote
             raise AlreadyVoted(
-                "U heeft in de zaal gestemd (op papier of bij handopsteken); die stem telt."
+                _("U heeft in de zaal gestemd (op papier of bij handopsteken); die stem telt.")
             )
         return True
-    raise AlreadyVoted("Er is al gestemd voor deze kiezer; een stem telt maar één keer.")
+    raise AlreadyVoted(_("Er is al gestemd voor deze kiezer; een stem telt maar één keer."))
 
 
 def grant_proxy(*, ballot: Ballot, grantor_user, holder_user) -> Proxy:
@@ -441,37 +445,43 @@ def grant_proxy(*, ballot: Ballot, grantor_user, holder_user) -> Proxy:
     with transaction.atomic():
         ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
         if not ballot.proxies_allowed:
-            raise ProxyRefused("Bij deze stemming zijn volmachten niet toegestaan.")
+            raise ProxyRefused(_("Bij deze stemming zijn volmachten niet toegestaan."))
         if ballot.status not in (BallotStatus.OPEN, BallotStatus.SCHEDULED, BallotStatus.DRAFT):
-            raise BallotClosed("De stemming is gesloten; volmachten kunnen niet meer.")
+            raise BallotClosed(_("De stemming is gesloten; volmachten kunnen niet meer."))
         if ballot.status == BallotStatus.OPEN and timezone.now() >= ballot.closes_at:
-            raise BallotClosed("De stemming is gesloten; volmachten kunnen niet meer.")
+            raise BallotClosed(_("De stemming is gesloten; volmachten kunnen niet meer."))
         grantor = Elector.objects.filter(ballot=ballot, user=grantor_user).first()
         holder = Elector.objects.filter(ballot=ballot, user=holder_user).first()
         if grantor is None:
-            raise NotEligible("U bent geen kiesgerechtigde bij deze stemming.")
+            raise NotEligible(_("U bent geen kiesgerechtigde bij deze stemming."))
         if holder is None:
-            raise ProxyRefused("Een volmacht kan alleen naar een andere kiezer van deze stemming.")
+            raise ProxyRefused(
+                _("Een volmacht kan alleen naar een andere kiezer van deze stemming.")
+            )
         if holder.pk == grantor.pk:
-            raise ProxyRefused("U kunt uzelf geen volmacht geven.")
+            raise ProxyRefused(_("U kunt uzelf geen volmacht geven."))
         if Participation.objects.filter(ballot=ballot, elector=grantor).exists():
-            raise ProxyRefused("U heeft al gestemd; een volmacht is niet meer nodig.")
+            raise ProxyRefused(_("U heeft al gestemd; een volmacht is niet meer nodig."))
         if Proxy.objects.filter(ballot=ballot, grantor=grantor, revoked=False).exists():
-            raise ProxyRefused("U heeft al een volmacht gegeven; trek die eerst in.")
+            raise ProxyRefused(_("U heeft al een volmacht gegeven; trek die eerst in."))
         held = list(
             Proxy.objects.select_for_update().filter(ballot=ballot, holder=holder, revoked=False)
         )
         if len(held) >= ballot.max_proxies_held:
             raise ProxyRefused(
-                f"Deze kiezer heeft al het maximum van {ballot.max_proxies_held} volmacht(en)."
+                _("Deze kiezer heeft al het maximum van %(limit)s volmacht(en).")
+                % {"limit": ballot.max_proxies_held}
             )
         if Proxy.objects.filter(ballot=ballot, holder=grantor, revoked=False).exists():
             raise ProxyRefused(
-                "U stemt zelf al met een volmacht van een ander; een volmacht doorgeven kan niet."
+                _(
+                    "U stemt zelf al met een volmacht van een ander; een volmacht doorgeven kan "
+                    "niet."
+                )
             )
         if Proxy.objects.filter(ballot=ballot, grantor=holder, revoked=False).exists():
             raise ProxyRefused(
-                "Deze kiezer heeft zelf een volmacht gegeven en kan er geen aannemen."
+                _("Deze kiezer heeft zelf een volmacht gegeven en kan er geen aannemen.")
             )
         proxy = Proxy.objects.create(ballot=ballot, grantor=grantor, holder=holder)
         ledger.record(ballot, "proxy_granted", {"grantor": grantor.pk, "holder": holder.pk})
@@ -484,13 +494,13 @@ def revoke_proxy(*, proxy: Proxy, by_user) -> Proxy:
             Proxy.objects.select_for_update().select_related("grantor", "ballot").get(pk=proxy.pk)
         )
         if proxy.grantor.user_id != by_user.pk:
-            raise ProxyRefused("Alleen wie de volmacht gaf, kan hem intrekken.")
+            raise ProxyRefused(_("Alleen wie de volmacht gaf, kan hem intrekken."))
         if proxy.revoked:
-            raise ProxyRefused("Deze volmacht is al ingetrokken.")
+            raise ProxyRefused(_("Deze volmacht is al ingetrokken."))
         if proxy.used:
-            raise ProxyRefused("Met deze volmacht is al gestemd; intrekken kan niet meer.")
+            raise ProxyRefused(_("Met deze volmacht is al gestemd; intrekken kan niet meer."))
         if proxy.ballot.status in (BallotStatus.CLOSED, BallotStatus.CERTIFIED):
-            raise BallotClosed("De stemming is gesloten.")
+            raise BallotClosed(_("De stemming is gesloten."))
         proxy.revoked = True
         proxy.save(update_fields=["revoked"])
         ledger.record(
@@ -508,10 +518,10 @@ def set_presence(*, ballot: Ballot, elector: Elector, present: bool, by=None, ho
         vote_gate(ballot.pk)
         status = Ballot.objects.filter(pk=ballot.pk).values_list("status", flat=True).first()
         if status not in (BallotStatus.SCHEDULED, BallotStatus.OPEN):
-            raise BallotClosed("Aanwezigheid kan alleen vóór de sluiting worden bijgehouden.")
+            raise BallotClosed(_("Aanwezigheid kan alleen vóór de sluiting worden bijgehouden."))
         updated = Elector.objects.filter(pk=elector.pk, ballot=ballot).update(present=present)
         if not updated:
-            raise NotEligible("Deze kiezer hoort niet bij deze stemming.")
+            raise NotEligible(_("Deze kiezer hoort niet bij deze stemming."))
         ledger.record(
             ballot, "presence", {**_who(by), "elector": elector.pk, "present": present, "how": how}
         )

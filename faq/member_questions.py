@@ -12,6 +12,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from faq.markdown import render_markdown
 from faq.markdown_text import plain_text
@@ -29,9 +30,13 @@ class QuestionRefused(Exception):
 def ask_question(*, user, text: str) -> MemberQuestion:
     text = text.strip()
     if len(text) < MIN_LENGTH:
-        raise QuestionRefused(f"Uw vraag is te kort (minimaal {MIN_LENGTH} tekens).")
+        raise QuestionRefused(
+            _("Uw vraag is te kort (minimaal %(minimum)s tekens).") % {"minimum": MIN_LENGTH}
+        )
     if len(text) > MAX_LENGTH:
-        raise QuestionRefused(f"Uw vraag is te lang (maximaal {MAX_LENGTH} tekens).")
+        raise QuestionRefused(
+            _("Uw vraag is te lang (maximaal %(maximum)s tekens).") % {"maximum": MAX_LENGTH}
+        )
     with transaction.atomic():
         # The member's own row is the lock: locking their open questions locked nothing while
         # there were none, and twelve questions sent at once became seven (issue #13).
@@ -41,8 +46,11 @@ def ask_question(*, user, text: str) -> MemberQuestion:
         ).count()
         if open_count >= MAX_OPEN_PER_MEMBER:
             raise QuestionRefused(
-                f"U heeft al {open_count} vragen in behandeling; wacht op een antwoord "
-                "voordat u nieuwe vragen stelt."
+                _(
+                    "U heeft al %(count)s vragen in behandeling; wacht op een antwoord "
+                    "voordat u nieuwe vragen stelt."
+                )
+                % {"count": open_count}
             )
         return MemberQuestion.objects.create(asked_by=user, text=text)
 
@@ -57,7 +65,10 @@ class NewFaqEntry:
 def _lock_new(member_question: MemberQuestion) -> MemberQuestion:
     locked = MemberQuestion.objects.select_for_update().get(pk=member_question.pk)
     if locked.status != MemberQuestionStatus.NEW:
-        raise QuestionRefused(f"Deze vraag is al afgehandeld ({locked.get_status_display()}).")
+        raise QuestionRefused(
+            _("Deze vraag is al afgehandeld (%(status)s).")
+            % {"status": locked.get_status_display()}
+        )
     return locked
 
 
@@ -78,14 +89,15 @@ def answer_question(
     """Answer the member; with `publish_as`, the answer also becomes a published FAQ entry."""
     answer = answer.strip()
     if not answer:
-        raise QuestionRefused("Een antwoord mag niet leeg zijn.")
+        raise QuestionRefused(_("Een antwoord mag niet leeg zijn."))
     with transaction.atomic():
         locked = _lock_new(member_question)
         faq_question = None
         if publish_as is not None:
             if Question.objects.filter(topic=publish_as.topic, label=publish_as.label).exists():
                 raise QuestionRefused(
-                    f"Label {publish_as.label} bestaat al bij {publish_as.topic}; kies een ander."
+                    _("Label %(label)s bestaat al bij %(topic)s; kies een ander.")
+                    % {"label": publish_as.label, "topic": publish_as.topic}
                 )
             faq_question = Question.objects.create(
                 topic=publish_as.topic,
@@ -108,7 +120,7 @@ def merge_question(
 ) -> MemberQuestion:
     """The question is already answered in the FAQ: point the member there."""
     if into.status != Status.PUBLISHED:
-        raise QuestionRefused("Koppel alleen aan een gepubliceerde FAQ-vraag.")
+        raise QuestionRefused(_("Koppel alleen aan een gepubliceerde FAQ-vraag."))
     with transaction.atomic():
         locked = _lock_new(member_question)
         return _finish(
@@ -123,7 +135,7 @@ def merge_question(
 def decline_question(*, member_question: MemberQuestion, reason: str, by) -> MemberQuestion:
     reason = reason.strip()
     if not reason:
-        raise QuestionRefused("Geef een reden op; het lid krijgt die te lezen.")
+        raise QuestionRefused(_("Geef een reden op; het lid krijgt die te lezen."))
     with transaction.atomic():
         locked = _lock_new(member_question)
         return _finish(locked, status=MemberQuestionStatus.DECLINED, response=reason, by=by)

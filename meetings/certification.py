@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ballots.certification import APPROVALS_NEEDED, signing_address_problem
 from ballots.documents import ApprovalLine
@@ -32,15 +33,18 @@ def approve_record(*, meeting: Meeting, by, origin: str | None = None) -> Meetin
     """Record `by`'s approval; the second, by another board member, certifies. Locks the
     meeting row: two approvals arriving together make the document exactly once."""
     if not is_board(by):
-        raise RecordRefused("Alleen bestuursleden kunnen het verslag vaststellen.")
+        raise RecordRefused(_("Alleen bestuursleden kunnen het verslag vaststellen."))
     if problem := signing_address_problem(settings.SITE_URL, origin):
         raise RecordRefused(problem)
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.status != MeetingStatus.ENDED:
             raise RecordRefused(
-                "Alleen het verslag van een afgelopen, nog niet vastgestelde vergadering kan "
-                f"worden goedgekeurd (status: {meeting.get_status_display()})."
+                _(
+                    "Alleen het verslag van een afgelopen, nog niet vastgestelde vergadering kan "
+                    "worden goedgekeurd (status: %(status)s)."
+                )
+                % {"status": meeting.get_status_display()}
             )
         waiting = record.open_items(record.record_data(meeting))
         if waiting:
@@ -51,7 +55,7 @@ def approve_record(*, meeting: Meeting, by, origin: str | None = None) -> Meetin
             )
         if _active(meeting).filter(approver=by).exists():
             raise RecordRefused(
-                "U heeft dit verslag al goedgekeurd; een tweede bestuurslid moet ook goedkeuren."
+                _("U heeft dit verslag al goedgekeurd; een tweede bestuurslid moet ook goedkeuren.")
             )
         now = timezone.now()
         MeetingApproval.objects.create(meeting=meeting, approver=by, approved_at=now)
@@ -65,11 +69,11 @@ def withdraw_record_approval(*, meeting: Meeting, by) -> None:
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.status != MeetingStatus.ENDED:
             raise RecordRefused(
-                "Na de vaststelling kan een goedkeuring niet meer worden ingetrokken."
+                _("Na de vaststelling kan een goedkeuring niet meer worden ingetrokken.")
             )
         approval = _active(meeting).filter(approver=by).first()
         if approval is None:
-            raise RecordRefused("U heeft dit verslag niet goedgekeurd.")
+            raise RecordRefused(_("U heeft dit verslag niet goedgekeurd."))
         approval.withdrawn_at = timezone.now()
         approval.save(update_fields=["withdrawn_at"])
 

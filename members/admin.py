@@ -97,7 +97,10 @@ class MandateAdmin(admin.ModelAdmin):
     @admin.display(description=_("stemgewicht"))
     def weight_shown(self, mandate: Mandate) -> str:
         weight = effective_weight(mandate)
-        return str(weight) if mandate.weight is not None else f"{weight} ({_('automatisch')})"
+        if mandate.weight is not None:
+            return str(weight)
+        # Not inside an f-string: makemessages cannot see a _() there (it stayed Dutch).
+        return _("%(weight)s (automatisch)") % {"weight": weight}
 
 
 @admin.register(RoleChange)
