@@ -22,7 +22,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from bench import lag, live
+from bench import lag, live, prepare
 from bench.client import Browser, error_kind, find_form, make_client, receipt_code
 from bench.prepare import Member
 from bench.stats import latency_summary_ms
@@ -194,8 +194,11 @@ def run_step(
         )
         acks = [j.ack for j in journeys if j.ack is not None]
         last_ack = max((a.at_us for a in acks), default=time.time_ns() // 1000)
+        # Every committed vote of this step (a fresh ballot): a state with this turnout
+        # includes them all (bench.stats.completion_receipt).
+        final_count = prepare.counts(ballot_id)["participations"]
         _, converged_s, _ = group.ask(
-            ("converge", last_ack, CONVERGE_TIMEOUT), CONVERGE_TIMEOUT + 10
+            ("converge", last_ack, CONVERGE_TIMEOUT, final_count), CONVERGE_TIMEOUT + 10
         )
         close_ballot(ballot_id)
         _, saw_closed_s = group.ask(("closed", CLOSED_TIMEOUT), CLOSED_TIMEOUT + 10)
@@ -213,7 +216,7 @@ def run_step(
             "watcher_connect_failures": connect_failures,
             "failures": failures,
             "server_closes": dict(closes),
-            "lag_ms": lag.lag_summary(received, [a.at_us for a in acks]),
+            "lag_ms": lag.lag_summary(received, [a.at_us for a in acks], final_count),
             "converged_after_last_vote_s": converged_s,
             "saw_closed_s": saw_closed_s,
         }

@@ -7,22 +7,32 @@ same thing for every (watcher, vote) pair in a histogram of 1 ms bins, so 5,000 
 
 import numpy as np
 
+from bench.stats import completion_receipt
 
-def watcher_lags_us(messages, acks_us: np.ndarray) -> tuple[np.ndarray, int]:
+
+def watcher_lags_us(
+    messages, acks_us: np.ndarray, final_count: int | None = None
+) -> tuple[np.ndarray, int]:
     """One watcher: lag (µs, >= 0) for every ack it saw, and how many it never saw.
-    `messages` are (version, received_us, ...) in arrival order; `acks_us` sorted."""
+    `messages` are (version, received_us, count, ...) in arrival order; `acks_us` sorted.
+    A state with the step's `final_count` includes every vote (stats.completion_receipt)."""
     versions, received = [], []
     for message in messages:
         if versions and message[0] <= versions[-1]:
             continue  # stale: not newer than what the client already applied
         versions.append(message[0])
         received.append(message[1])
-    if not versions:
-        return np.zeros(0, dtype=np.int64), len(acks_us)
-    index = np.searchsorted(np.asarray(versions, dtype=np.int64), acks_us, side="left")
-    seen = index < len(versions)
-    got = np.asarray(received, dtype=np.int64)[index[seen]]
-    return np.maximum(got - acks_us[seen], 0), int((~seen).sum())
+    complete = completion_receipt(messages, final_count)
+    never = np.iinfo(np.int64).max
+    got = np.full(len(acks_us), never, dtype=np.int64)
+    if versions:
+        index = np.searchsorted(np.asarray(versions, dtype=np.int64), acks_us, side="left")
+        by_version = index < len(versions)
+        got[by_version] = np.asarray(received, dtype=np.int64)[index[by_version]]
+    if complete is not None:
+        got = np.minimum(got, complete)
+    seen = got != never
+    return np.maximum(got[seen] - acks_us[seen], 0), int((~seen).sum())
 
 
 class LagHistogram:
@@ -67,9 +77,9 @@ class LagHistogram:
         }
 
 
-def lag_summary(watchers: list, acks_us: list[int]) -> dict:
+def lag_summary(watchers: list, acks_us: list[int], final_count: int | None = None) -> dict:
     acks = np.sort(np.asarray(acks_us, dtype=np.int64))
     histogram = LagHistogram()
     for messages in watchers:
-        histogram.add(*watcher_lags_us(messages, acks))
+        histogram.add(*watcher_lags_us(messages, acks, final_count))
     return histogram.summary()

@@ -12,7 +12,7 @@ import asyncio
 import multiprocessing
 import time
 
-from bench import cpu, lag, votes, watchers
+from bench import cpu, lag, prepare, votes, watchers
 from bench.stats import messages_per_second
 
 READY_TIMEOUT = 300
@@ -88,8 +88,11 @@ def run_step(
             )
         )
         last_ack = max((a.at_us for a in acks), default=window_start_us)
+        # Every committed vote of this step (a fresh ballot): a state with this turnout
+        # includes them all (bench.stats.completion_receipt).
+        final_count = prepare.counts(ballot_id)["participations"]
         _, converged_s, window_end_us = group.ask(
-            ("converge", last_ack, CONVERGE_TIMEOUT), CONVERGE_TIMEOUT + 10
+            ("converge", last_ack, CONVERGE_TIMEOUT, final_count), CONVERGE_TIMEOUT + 10
         )
         use = meter.stop()
         client_cpu = group.cpu_seconds() - client_cpu
@@ -128,7 +131,7 @@ def run_step(
             "cast_ms": summary["latency_ms"],
             "vote_errors": summary["errors"],
             "vote_errors_total": summary["errors_total"],
-            "lag_ms": lag.lag_summary(received, [a.at_us for a in acks]),
+            "lag_ms": lag.lag_summary(received, [a.at_us for a in acks], final_count),
             "converged_after_last_vote_s": converged_s,
             "saw_closed_s": saw_closed_s,
             "window_s": round(window_s, 2),

@@ -45,18 +45,36 @@ def rate(count: int, seconds: float) -> float:
     return round(count / seconds, 1) if seconds > 0 else 0.0
 
 
-def first_receipts(messages: Sequence[tuple[int, int]], acks_us: Sequence[int]) -> list[int | None]:
+def completion_receipt(messages: Sequence[tuple], final_count: int | None) -> int | None:
+    """For one watcher: when (µs) it first received a state whose turnout is the step's final
+    count (messages are (version_us, received_us, count, ...)), or None. Such a state
+    includes every vote of the step, whatever its version: under overload the read that
+    includes the last votes can start before their acknowledgements reach the client, and an
+    unchanged state is not sent again, so no newer version follows until the next change
+    (the 2026-12-02 run's 500/s live step: 31 s of "lag" for watchers that had every vote)."""
+    if final_count is None:
+        return None
+    for message in messages:
+        if len(message) > 2 and message[2] is not None and message[2] >= final_count:
+            return message[1]
+    return None
+
+
+def first_receipts(
+    messages: Sequence[tuple], acks_us: Sequence[int], complete_us: int | None = None
+) -> list[int | None]:
     """For one watcher: for each acknowledged vote (its acknowledgement time in µs), the time
     (µs) the watcher first received a state that includes it, or None if it never did.
 
-    `messages` are (version_us, received_us) in the order received. A state includes every vote
-    acknowledged at or before its version (live contract), so the answer for an ack at t is
-    the earliest receipt among messages with version >= t. A message whose version is not
-    above the previous one's is stale and ignored, as the client does.
+    `messages` are (version_us, received_us, ...) in the order received. A state includes every
+    vote acknowledged at or before its version (live contract), so the answer for an ack at t
+    is the earliest receipt among messages with version >= t; or `complete_us`
+    (completion_receipt) when that is earlier. A message whose version is not above the
+    previous one's is stale and ignored, as the client does.
     """
     versions: list[int] = []
     received: list[int] = []
-    for version, at in messages:
+    for version, at, *_rest in messages:
         if versions and version <= versions[-1]:
             continue
         versions.append(version)
@@ -66,16 +84,20 @@ def first_receipts(messages: Sequence[tuple[int, int]], acks_us: Sequence[int]) 
     out: list[int | None] = []
     for ack in acks_us:
         i = bisect.bisect_left(versions, ack)
-        out.append(received[i] if i < len(versions) else None)
+        by_version = received[i] if i < len(versions) else None
+        found = [t for t in (by_version, complete_us) if t is not None]
+        out.append(min(found) if found else None)
     return out
 
 
-def lags_us(messages: Sequence[tuple[int, int]], acks_us: Sequence[int]) -> tuple[list[int], int]:
+def lags_us(
+    messages: Sequence[tuple], acks_us: Sequence[int], complete_us: int | None = None
+) -> tuple[list[int], int]:
     """One watcher's lags (receipt minus acknowledgement, µs) and how many votes it never saw.
     A receipt before the acknowledgement (the state was read after the commit but the response
     reached the client later) is a lag of zero, not a negative one."""
     lags, missed = [], 0
-    for ack, got in zip(acks_us, first_receipts(messages, acks_us), strict=True):
+    for ack, got in zip(acks_us, first_receipts(messages, acks_us, complete_us), strict=True):
         if got is None:
             missed += 1
         else:

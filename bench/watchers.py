@@ -82,10 +82,15 @@ async def _run(conn, url, origin, session_keys, compression):
     while True:
         command = await loop.run_in_executor(None, conn.recv)
         kind = command[0]
-        if kind == "converge":  # every watcher has a version >= this, or the time is up
-            _, version, timeout = command
+        if kind == "converge":  # every watcher has a version >= this (or the final turnout)
+            _, version, timeout, final_count = command
             waited = await _wait(
-                lambda w, v=version: w.last is not None and w.last[0] >= v, watchers, timeout
+                lambda w, v=version, n=final_count: (
+                    w.last is not None
+                    and (w.last[0] >= v or (n is not None and (w.last[2] or 0) >= n))
+                ),
+                watchers,
+                timeout,
             )
             conn.send(("converged", waited, time.time_ns() // 1000))
         elif kind == "closed":

@@ -85,6 +85,24 @@ class TestLiveLag:
             assert exact_ms <= summary[f"p{q}"] <= exact_ms + 1  # 1 ms bins, never understated
         assert summary["max"] == round(max(reference) / 1000, 1)
 
+    def test_a_state_with_the_final_turnout_includes_every_vote(self):
+        # Overloaded: the last votes' acknowledgements (500, 510) reach the client after the
+        # state that already counts them was read (version 400, turnout 3 = the final count);
+        # nothing changes afterwards, so no newer version is sent until the ballot closes.
+        messages = [(100, 150, 1, "open"), (400, 450, 3, "open"), (9_000, 9_050, 3, "closed")]
+        acks = [120, 500, 510]
+        complete = stats.completion_receipt(messages, 3)
+        assert complete == 450
+        assert stats.first_receipts(messages, acks) == [450, 9_050, 9_050]  # by version only
+        assert stats.first_receipts(messages, acks, complete) == [450, 450, 450]
+        assert stats.lags_us(messages, acks, complete) == ([330, 0, 0], 0)
+        summary = lag.lag_summary([messages], acks, final_count=3)
+        assert (summary["count"], summary["missed"], summary["max"]) == (3, 0, 0.3)
+        # A watcher that never had the final turnout (nor a newer version) missed them all.
+        stuck = [(100, 150, 1, "open")]
+        assert stats.completion_receipt(stuck, 3) is None
+        assert lag.lag_summary([stuck], acks, final_count=3)["missed"] == 3
+
     def test_messages_per_watcher_per_second(self):
         steady = [0, 500_000, 1_000_000, 1_500_000]  # 2/s: 4 messages in 1.5 s
         fast = [0, 250_000, 500_000]  # 4/s
