@@ -55,8 +55,8 @@ def describe() -> dict:
             name: os.environ.get(name, default)
             for name, default in (
                 ("DATABASE_PREPARE", "1"),
-                ("WSGI_WORKERS", "2"),
-                ("WSGI_THREADS", "4"),
+                ("WSGI_WORKERS", "4"),
+                ("WSGI_THREADS", "2"),
             )
         },
     }

@@ -312,7 +312,6 @@ def shape():
             WSGI_PORT=str(wsgi_port),
             ASGI_PORT=str(asgi_port),
             ASGI_WORKERS="2",
-            WSGI_WORKERS="2",
         )
         log = work / "serve-prod.log"
         with log.open("wb") as out:
@@ -455,7 +454,7 @@ async def test_a_vote_through_gunicorn_reaches_a_socket_through_nginx(shape):
 
 @only_on("postgresql")
 def test_database_connections_stay_within_the_budget(shape):
-    """gunicorn 2 x 4 threads (CONN_MAX_AGE) + 2 ASGI pools of 4 + huey 2 = 18 at most."""
+    """gunicorn 4 x 2 threads (CONN_MAX_AGE) + 2 ASGI pools of 4 + huey 2 = 18 at most."""
     name = urlsplit(shape.env["DATABASE_URL"]).path.strip("/")
     # Some load first, so every worker has had a reason to connect.
     for port in [shape.http_port, shape.wsgi_port, *shape.asgi_ports] * 4:
