@@ -150,7 +150,11 @@ if REDIS_URL:
     # (issue #18), and Redis being down costs a query, never a request (members.sessions).
     # Only with Redis: a copy in each process's own memory would outlive a logout elsewhere.
     SESSION_ENGINE = "members.sessions"
+    # FAQ question bodies rendered once for every reader (faq.page_cache): only in a cache
+    # every process shares, or a change made in one process would not reach another's copy.
+    FAQ_PAGE_CACHE = env_bool("FAQ_PAGE_CACHE", True)
 else:
+    FAQ_PAGE_CACHE = False
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

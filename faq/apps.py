@@ -23,3 +23,8 @@ class FaqConfig(AppConfig):
         "faq.view_memberquestion",
         "faq.change_memberquestion",
     ]
+
+    def ready(self) -> None:
+        from faq import signals
+
+        signals.connect()

@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from faq import member_questions
+from faq import member_questions, page_cache
 from faq.forms import (
     AnswerForm,
     AskQuestionForm,
@@ -60,15 +62,28 @@ def _members_only_for_visitor(request, model, **lookup):
 def question_detail(request, pk: int):
     if login_first := _members_only_for_visitor(request, Question, pk=pk):
         return login_first
-    question = get_object_or_404(
-        Question.objects.visible_to(request.user).select_related("topic"), pk=pk
+
+    def render_body() -> dict:
+        question = get_object_or_404(
+            Question.objects.visible_to(request.user).select_related("topic"), pk=pk
+        )
+        context = {
+            "question": question,
+            "papers": question.related_papers.visible_to(request.user),
+            "has_changes": has_revisions(question),
+            "user": request.user,
+        }
+        return {
+            "title": question.question,
+            "html": render_to_string("faq/_question_body.html", context),
+        }
+
+    # The body is the same for every member (and for every visitor): no form, no name.
+    audience = "members" if request.user.is_authenticated else "public"
+    page = page_cache.body(
+        question_pk=pk, audience=audience, language=get_language(), render=render_body
     )
-    papers = question.related_papers.visible_to(request.user)
-    return render(
-        request,
-        "faq/question.html",
-        {"question": question, "papers": papers, "has_changes": has_revisions(question)},
-    )
+    return render(request, "faq/question.html", {"page": page})
 
 
 @login_required
