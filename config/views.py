@@ -8,22 +8,32 @@ from django.db import connection
 from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 
 from ballots.selectors import open_ballots_for
+from faq import page_cache
 from faq.selectors import latest_changes
 
 
 def home(request):
+    def render_faq_changes() -> str:
+        changes = latest_changes(user=request.user, limit=5)
+        return render_to_string("faq/_latest_changes.html", {"faq_changes": changes})
+
+    faq_changes = page_cache.part(
+        "latest",
+        audience=page_cache.audience_of(request.user),
+        language=get_language(),
+        render=render_faq_changes,
+    )
     return render(
         request,
         "home.html",
-        {
-            "open_ballots": open_ballots_for(request.user),
-            "faq_changes": latest_changes(user=request.user, limit=5),
-        },
+        {"open_ballots": open_ballots_for(request.user), "faq_changes_html": faq_changes},
     )
 
 

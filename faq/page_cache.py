@@ -1,17 +1,18 @@
-"""The body of a FAQ question page, rendered once and kept in the shared cache (issue #18:
-at an assembly thousands of members read the same few answers; the body cost three queries
-and most of the page's template time).
+"""Parts of pages made only of the FAQ (a question page's body, the home page's latest
+answers), rendered once per audience and language and kept in the shared cache (issue #18: at
+an assembly thousands of members read the same few answers; a question page's body cost three
+queries and most of the page's template time).
 
-Every stored body carries the FAQ's generation, a token that changes after any change to what
+Every stored part carries the FAQ's generation, a token that changes after any change to what
 a body shows (a question, its topic, a position paper, the links between them, a revision)
-has been committed; a body of another generation is not used. The generation changes on
+has been committed; a part of another generation is not used. The generation changes on
 commit, not on save: a reader that rendered from the data before the change holds the old
 token, and one that reads the new token sees the committed data.
 
 Only with a cache every process shares (Redis: settings.FAQ_PAGE_CACHE): a copy in one
 process's memory would not see a change made in another (the worker, a management command).
 When the cache cannot be reached the body is rendered as if there were none; a change made
-while it was unreachable cannot reach the stored bodies, so they expire after BODY_SECONDS.
+while it was unreachable cannot reach the stored bodies, so they expire after PART_SECONDS.
 """
 
 import logging
@@ -24,20 +25,21 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "faq.pages.generation"
-BODY_SECONDS = 300
+PART_SECONDS = 300
 
 
 def enabled() -> bool:
     return settings.FAQ_PAGE_CACHE
 
 
-def body(*, question_pk: int, audience: str, language: str, render) -> dict:
-    """The cached body for this question, audience ("members" or "public") and language, or
-    `render()`'s (a dict of strings) after storing it. `render` raises Http404 for a question
-    the audience may not see; nothing is stored then."""
+def part(name: str, *, audience: str, language: str, render):
+    """The cached part `name` (a question page's body: "question.<pk>"; the home page's list:
+    "latest") for this audience ("members" or "public") and language, or `render()`'s value
+    after storing it. `render` may raise (Http404 for a question the audience may not see):
+    nothing is stored then."""
     if not enabled():
         return render()
-    key = f"faq.pages.body.{question_pk}.{audience}.{language}"
+    key = f"faq.pages.{name}.{audience}.{language}"
     try:
         found = cache.get_many([GENERATION_KEY, key])
     except Exception:
@@ -51,10 +53,15 @@ def body(*, question_pk: int, audience: str, language: str, render) -> dict:
     try:
         if generation is None:
             generation = _new_generation(replace=False)
-        cache.set(key, (generation, fresh), BODY_SECONDS)
+        cache.set(key, (generation, fresh), PART_SECONDS)
     except Exception:
-        logger.warning("FAQ page cache unreachable; the body was not stored")
+        logger.warning("FAQ page cache unreachable; the part was not stored")
     return fresh
+
+
+def audience_of(user) -> str:
+    """Members see members-only items; every member sees the same."""
+    return "members" if user.is_authenticated else "public"
 
 
 def changed() -> None:
@@ -68,9 +75,9 @@ def _start_new_generation() -> None:
         _new_generation(replace=True)
     except Exception:
         logger.error(
-            "FAQ page cache unreachable: a change could not retire the stored pages; they "
+            "FAQ page cache unreachable: a change could not retire the stored parts; they "
             "expire within %s s",
-            BODY_SECONDS,
+            PART_SECONDS,
         )
 
 

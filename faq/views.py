@@ -79,9 +79,11 @@ def question_detail(request, pk: int):
         }
 
     # The body is the same for every member (and for every visitor): no form, no name.
-    audience = "members" if request.user.is_authenticated else "public"
-    page = page_cache.body(
-        question_pk=pk, audience=audience, language=get_language(), render=render_body
+    page = page_cache.part(
+        f"question.{pk}",
+        audience=page_cache.audience_of(request.user),
+        language=get_language(),
+        render=render_body,
     )
     return render(request, "faq/question.html", {"page": page})
 

@@ -74,3 +74,36 @@ def test_the_home_page_does_not_count_an_open_ballots_electorate_per_request(
     assert "Opkomst: 50% (1 van 2)" in again
     counting = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
     assert not counting, counting
+
+
+def test_home_reads_the_members_open_ballots_in_one_query(client, region, settings):
+    """Ballots, the member's elector rows and whether they voted: one query from the elector's
+    side (three before; every member opens the home page at an assembly). Only open ballots
+    where the member is an elector, voted or not, in closing order."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.LIVE_UPDATES_PER_SECOND = 0.01
+    anna, bert = member(region=region), member(region=region)
+    voted = open_ballot(question="Al gestemd?")
+    not_yet = open_ballot(question="Nog te stemmen?")
+    Ballot.objects.filter(pk=not_yet.pk).update(closes_at=voted.closes_at.replace(year=2000 + 99))
+    closed = open_ballot(question="Al gesloten?")
+    services.cast_vote(ballot_id=voted.pk, user=anna, choice=choice(voted, "Voor").pk)
+    services.close_ballot(closed)
+    client.force_login(anna)
+    client.get(reverse("home"))  # the live states read once
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("home")).content.decode()
+    ballot_queries = [q["sql"] for q in queries if "ballots_" in q["sql"]]
+    assert len(ballot_queries) == 1, ballot_queries
+    assert "Al gesloten?" not in html
+    assert html.index("Al gestemd?") < html.index("Nog te stemmen?")
+    cards = html.split('class="card ballot-card"')[1:]
+    assert "u heeft gestemd" in next(c for c in cards if "Al gestemd?" in c)
+    assert "u heeft nog niet gestemd" in next(c for c in cards if "Nog te stemmen?" in c)
+    assert "Opkomst: 50% (1 van 2)" in next(c for c in cards if "Al gestemd?" in c)
+
+    client.force_login(member(region=region))  # joined after the electorates were frozen
+    assert "Al gestemd?" not in client.get(reverse("home")).content.decode()
+    assert bert

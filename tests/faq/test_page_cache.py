@@ -167,3 +167,21 @@ def test_the_page_is_served_when_the_cache_cannot_be_reached(
         question.answer = "Ook na een wijziging."
         question.save()  # the new generation cannot be stored: logged, not raised
     assert "Ook na een wijziging." in _page(client, question)
+
+
+def test_the_home_pages_latest_answers_follow_each_change_and_audience(
+    client, cached_pages, django_capture_on_commit_callbacks
+):
+    public = QuestionFactory(question="Een openbare vraag?")
+    QuestionFactory(question="Een vraag voor leden?", visibility=Visibility.MEMBERS)
+    client.force_login(member())
+    html = client.get(reverse("home")).content.decode()
+    assert "Een openbare vraag?" in html and "Een vraag voor leden?" in html
+    client.logout()
+    html = client.get(reverse("home")).content.decode()
+    assert "Een openbare vraag?" in html and "Een vraag voor leden?" not in html
+    with django_capture_on_commit_callbacks(execute=True):
+        public.question = "Een herschreven vraag?"
+        public.save()
+    html = client.get(reverse("home")).content.decode()
+    assert "Een herschreven vraag?" in html and "Een openbare vraag?" not in html
