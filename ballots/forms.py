@@ -23,7 +23,9 @@ class VoteForm(forms.Form):
         self.ballot = ballot
         self.weight = weight
         self.shape = ballot.input_shape
-        choices = [(str(c.pk), c.label) for c in ballot.choices.all()]
+        from ballots.services import choices_of
+
+        choices = [(str(c.pk), c.label) for c in choices_of(ballot).values()]
         # For the review step's summary: the choices already read, not a second query.
         self.labels = {int(pk): label for pk, label in choices}
         if self.shape != "one":

@@ -132,11 +132,37 @@ def elector_of(ballot: Ballot, user) -> Elector | None:
     return Elector.objects.filter(ballot=ballot, user=user).first()
 
 
-def has_voted(ballot: Ballot, elector: Elector | None) -> bool:
-    return (
-        elector is not None
-        and Participation.objects.filter(ballot=ballot, elector=elector).exists()
+@dataclass
+class VoterState:
+    """What the ballot page needs of this member: their elector row (None: not an elector),
+    whether it voted, and the live proxies it gave and holds."""
+
+    elector: Elector | None
+    voted: bool
+    proxies: dict
+
+
+def voter_state(ballot: Ballot, user) -> VoterState:
+    """One query for most members (the ballot page is opened by every elector at once): the
+    elector row with whether it voted and whether any live proxy touches it; the proxies
+    themselves only when one does."""
+    if not user.is_authenticated:
+        return VoterState(None, False, proxies_of(ballot, None))
+    live_proxy = Proxy.objects.filter(ballot=ballot, revoked=False).filter(
+        Q(grantor=OuterRef("pk")) | Q(holder=OuterRef("pk"))
     )
+    elector = (
+        Elector.objects.filter(ballot=ballot, user=user)
+        .annotate(
+            voted=Exists(Participation.objects.filter(elector=OuterRef("pk"))),
+            has_proxies=Exists(live_proxy),
+        )
+        .first()
+    )
+    if elector is None:
+        return VoterState(None, False, proxies_of(ballot, None))
+    proxies = proxies_of(ballot, elector) if elector.has_proxies else {"given": None, "held": []}
+    return VoterState(elector, elector.voted, proxies)
 
 
 def may_see_tally(ballot: Ballot, user) -> bool:

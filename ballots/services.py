@@ -272,11 +272,12 @@ class Receipt:
 
 
 # Choices of open ballots, per process: they cannot change once a ballot is scheduled (the
-# admin edits drafts only), and every vote needs them.
+# admin edits drafts only), and every vote, ballot page and review step needs them.
 _open_choices: dict[tuple, dict[int, Choice]] = {}
 
 
-def _choices_of(ballot: Ballot) -> dict[int, Choice]:
+def choices_of(ballot: Ballot) -> dict[int, Choice]:
+    """{pk: choice} in the choices' order; an open ballot's from this process's memory."""
     if ballot.status != BallotStatus.OPEN:
         return {c.pk: c for c in ballot.choices.all()}
     # With the opening moment: ids of a rolled-back transaction (tests) are used again.
@@ -293,7 +294,7 @@ def _parts(ballot: Ballot, weight: int, choice) -> list:
     of approved options or an order of preference)."""
     from ballots.kinds import parse_vote
 
-    return parse_vote(ballot, _choices_of(ballot), weight, choice)
+    return parse_vote(ballot, choices_of(ballot), weight, choice)
 
 
 def cast_vote(*, ballot_id: int, user, choice, on_behalf_of=None) -> Receipt:

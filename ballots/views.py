@@ -57,8 +57,8 @@ def ballot_detail(request, pk: int):
 def _detail_context(request, ballot: Ballot, *, bound: VoteForm | None = None, grantor=None):
     """The ballot page; `bound` is a vote form that failed its checks, shown again with what
     the voter typed and why (issue #16, item 6: a wrong sum cleared every field)."""
-    elector = selectors.elector_of(ballot, request.user)
-    proxies = selectors.proxies_of(ballot, elector)
+    state = selectors.voter_state(ballot, request.user)
+    elector, proxies = state.elector, state.proxies
 
     def form_for(weight, prefix=None, of=None):
         if bound is not None and (grantor.pk if grantor else None) == (of.pk if of else None):
@@ -68,7 +68,7 @@ def _detail_context(request, ballot: Ballot, *, bound: VoteForm | None = None, g
     return {
         "ballot": ballot,
         "elector": elector,
-        "voted": selectors.has_voted(ballot, elector),
+        "voted": state.voted,
         "proxies": proxies,
         "proxy_votes": [
             (p, form_for(p.grantor.weight, f"p{p.grantor_id}", p.grantor))
