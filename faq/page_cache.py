@@ -49,10 +49,15 @@ def part(name: str, *, audience: str, language: str, render):
     stored = found.get(key)
     if generation is not None and stored is not None and stored[0] == generation:
         return stored[1]
+    try:
+        # Before rendering: a token made afterwards could be one a change committed during
+        # the rendering had already set, and the older rendering would carry it.
+        generation = generation or _new_generation(replace=False)
+    except Exception:
+        logger.warning("FAQ page cache unreachable; rendering the page")
+        return render()
     fresh = render()
     try:
-        if generation is None:
-            generation = _new_generation(replace=False)
         cache.set(key, (generation, fresh), PART_SECONDS)
     except Exception:
         logger.warning("FAQ page cache unreachable; the part was not stored")
