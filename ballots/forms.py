@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ballots.errors import InvalidVote
 from ballots.receipts import normalise
+from ballots.services import choices_of
 
 
 class RadioOption(NamedTuple):
@@ -23,8 +24,6 @@ class VoteForm(forms.Form):
         self.ballot = ballot
         self.weight = weight
         self.shape = ballot.input_shape
-        from ballots.services import choices_of
-
         choices = [(str(c.pk), c.label) for c in choices_of(ballot).values()]
         # For the review step's summary: the choices already read, not a second query.
         self.labels = {int(pk): label for pk, label in choices}
