@@ -19,6 +19,7 @@ class BallotsConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        from ballots import document_registry
+        from ballots import document_registry, read_first
 
         document_registry.register(document_registry.ballot_document)
+        read_first.connect()

@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
+from ballots import member_reads
 from ballots.models import Ballot, BallotStatus, Elector, Participation, Proxy
 from members.roles import is_board
 
@@ -21,22 +22,17 @@ def open_ballots_for(user) -> "list[BallotCard]":
     member opens the home page at an assembly; three queries cost twice the CPU)."""
     if not user.is_authenticated:
         return []
-    mine = list(
-        Elector.objects.filter(user=user, ballot__status=BallotStatus.OPEN)
-        .select_related("ballot")
-        .annotate(voted=Exists(Participation.objects.filter(elector=OuterRef("pk"))))
-        .order_by("ballot__closes_at", "ballot__pk")
-    )
-    electorate, turnout = _counts([elector.ballot for elector in mine])
+    mine = member_reads.open_ballots_of(user.pk)
+    electorate, turnout = _counts([ballot for ballot, _ in mine])
     return [
         BallotCard(
-            ballot=elector.ballot,
+            ballot=ballot,
             is_elector=True,
-            voted=elector.voted,
-            turnout_count=turnout.get(elector.ballot_id, 0),
-            electorate_count=electorate.get(elector.ballot_id, 0),
+            voted=voted,
+            turnout_count=turnout.get(ballot.pk, 0),
+            electorate_count=electorate.get(ballot.pk, 0),
         )
-        for elector in mine
+        for ballot, voted in mine
     ]
 
 
@@ -127,9 +123,9 @@ def ballots_overview(user) -> dict[str, list[BallotCard]]:
 def elector_of(ballot: Ballot, user) -> Elector | None:
     if not user.is_authenticated:
         return None
-    # No join on the region: nothing that asks for an elector here shows its name, and the
-    # join's compilation was a visible share of every ballot page and vote (issue #18).
-    return Elector.objects.filter(ballot=ballot, user=user).first()
+    # The review step of every vote asks this: the hand-written read, not the ORM's
+    # compilation (issue #18).
+    return member_reads.elector_with_state(ballot.pk, user.pk)
 
 
 @dataclass
@@ -148,17 +144,7 @@ def voter_state(ballot: Ballot, user) -> VoterState:
     themselves only when one does."""
     if not user.is_authenticated:
         return VoterState(None, False, proxies_of(ballot, None))
-    live_proxy = Proxy.objects.filter(ballot=ballot, revoked=False).filter(
-        Q(grantor=OuterRef("pk")) | Q(holder=OuterRef("pk"))
-    )
-    elector = (
-        Elector.objects.filter(ballot=ballot, user=user)
-        .annotate(
-            voted=Exists(Participation.objects.filter(elector=OuterRef("pk"))),
-            has_proxies=Exists(live_proxy),
-        )
-        .first()
-    )
+    elector = member_reads.elector_with_state(ballot.pk, user.pk)
     if elector is None:
         return VoterState(None, False, proxies_of(ballot, None))
     proxies = proxies_of(ballot, elector) if elector.has_proxies else {"given": None, "held": []}

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ballots import ballot_box, notifications, results_page, selectors, services
+from ballots import ballot_box, notifications, read_first, results_page, selectors, services
 from ballots.checkin import TOKEN_MAX_AGE, checkin_token, qr_svg, token_is_valid
 from ballots.electorate import eligible_electors, summary_by_region
 from ballots.errors import BallotError
@@ -78,8 +78,7 @@ def _detail_context(request, ballot: Ballot, *, bound: VoteForm | None = None, g
         "form": form_for(elector.weight) if elector else None,
         "proxy_form": ProxyForm(),
         # Only what this member may read: a draft linked to the ballot showed its title here.
-        "read_first_papers": ballot.read_first_papers.visible_to(request.user),
-        "read_first_questions": ballot.read_first_questions.visible_to(request.user),
+        "read_first_html": read_first.html(ballot, request.user),
         "consultations": (
             selectors.consultation_for_region(ballot, elector.region_id)
             if elector and ballot.is_weighted

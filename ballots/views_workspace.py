@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ballots import definitions, drafts
+from ballots import definitions, drafts, read_first
 from ballots.electorate import eligible_electors
 from ballots.errors import BallotError
 from ballots.forms import ProxyForm, VoteForm
@@ -215,8 +215,11 @@ def workspace_preview(request, pk: int):
         "proxy_votes": [],
         "form": VoteForm(ballot=ballot, weight=weight),
         "proxy_form": ProxyForm(),
-        "read_first_papers": ballot.read_first_papers.filter(status=Status.PUBLISHED),
-        "read_first_questions": ballot.read_first_questions.filter(status=Status.PUBLISHED),
+        # What a member sees (published items), rendered now: never from the shared cache.
+        "read_first_html": read_first.render(
+            ballot.read_first_papers.filter(status=Status.PUBLISHED),
+            ballot.read_first_questions.filter(status=Status.PUBLISHED),
+        ),
         "consultations": [],
         "live": None,
         "group_minimum": settings.REPORTING_GROUP_MINIMUM,

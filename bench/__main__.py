@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--rates", help="offered votes/s of the votes steps, e.g. 100,250,500")
     run.add_argument("--live-rates", help="offered votes/s of the live steps, e.g. 250")
     run.add_argument("--seconds", type=float, help="length of each offered-rate step")
+    run.add_argument("--members", help="members of each assembly step, e.g. 5000,13000")
     run.add_argument(
         "--no-ws-compression",
         action="store_true",
@@ -82,6 +83,8 @@ def _plan(args):
         changes["rates"] = [float(x) for x in args.rates.split(",") if x]
     if args.live_rates:
         changes["live_rates"] = [float(x) for x in args.live_rates.split(",") if x]
+    if args.members:
+        changes["assembly_members"] = [int(x) for x in args.members.split(",") if x]
     if args.seconds:
         changes["rate_seconds"] = changes["live_seconds"] = args.seconds
     if args.no_ws_compression:

@@ -17,12 +17,13 @@ vote and the closing.
 """
 
 import asyncio
+import os
 import random
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from bench import lag, live, prepare
+from bench import cpu, lag, live, prepare
 from bench.client import Browser, error_kind, find_form, make_client, receipt_code
 from bench.prepare import Member
 from bench.stats import latency_summary_ms
@@ -181,6 +182,7 @@ def run_step(
     log,
     open_ballot,
     close_ballot,
+    profiler=None,
 ) -> dict:
     """One assembly: watchers connected, the ballot opened, the members arriving, the
     watchers converged, the ballot closed. Returns figures, acks and the watchers' data."""
@@ -189,9 +191,15 @@ def run_step(
     try:
         _, connected, connect_s, connect_failures = group.ask((), live.READY_TIMEOUT)
         log(f"  {connected}/{len(watcher_keys)} watchers connected in {connect_s} s")
+        meter = cpu.Meter(served.processes).start()
+        watchers_cpu = group.cpu_seconds()
+        recorder = profiler() if profiler else None  # py-spy over the arrival window
         journeys, opened = asyncio.run(
             arrive(served.base_url, Ballot(ballot_id), members, window_s=window_s, seed=seed)
         )
+        use = meter.stop()
+        use["watchers_s"] = round(group.cpu_seconds() - watchers_cpu, 3)
+        profiled = recorder.stop() if recorder is not None else None
         acks = [j.ack for j in journeys if j.ack is not None]
         last_ack = max((a.at_us for a in acks), default=time.time_ns() // 1000)
         # Every committed vote of this step (a fresh ballot): a state with this turnout
@@ -219,13 +227,38 @@ def run_step(
             "lag_ms": lag.lag_summary(received, [a.at_us for a in acks], final_count),
             "converged_after_last_vote_s": converged_s,
             "saw_closed_s": saw_closed_s,
+            "cpu": _cpu_shares(use),
         }
     )
+    if profiled is not None:
+        figures["profile"] = profiled
     return {
         "figures": figures,
         "acks": acks,
         "final_counts": [f[2] if f else None for f in finals],
         "final_statuses": [f[3] if f else None for f in finals],
+    }
+
+
+def _cpu_shares(use: dict) -> dict:
+    """Where the machine's CPU went while the members arrived and voted: seconds per server
+    role, the watchers' process and this load generator (both bench, on the same cores), the
+    rest (PostgreSQL, Redis, nginx), and the share of both cores that was busy."""
+    roles = use["cpu_s"]
+    bench_s = use["load_generator_s"] + use["watchers_s"]
+    rest = use["machine_busy_s"] - sum(roles.values()) - bench_s
+    cores = os.cpu_count() or 1
+    return {
+        "wall_s": use["wall_s"],
+        "seconds": {
+            **roles,
+            "bench_load_generator": use["load_generator_s"],
+            "bench_watchers": use["watchers_s"],
+            "rest_of_machine": round(max(0.0, rest), 3),
+        },
+        "machine_busy_share": round(use["machine_busy_s"] / (use["wall_s"] * cores), 3)
+        if use["wall_s"]
+        else None,
     }
 
 

@@ -304,6 +304,9 @@ def _assembly(served, members, plan, checks, log) -> dict:
             log=log,
             open_ballot=prepare.open_ballot,
             close_ballot=prepare.close_ballot,
+            profiler=lambda name=name: _profiler(
+                served, plan, f"assembly-{name}", plan.assembly_window_s
+            ),
         )
         step = steps[name] = result["figures"]
         log(

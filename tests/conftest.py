@@ -64,6 +64,13 @@ def _fresh_process_caches():
 
 
 @pytest.fixture
+def cached_pages(settings):
+    """The FAQ page cache on (faq.page_cache; production turns it on with Redis), on the
+    run's cache, which _fresh_cache empties around every test."""
+    settings.FAQ_PAGE_CACHE = True
+
+
+@pytest.fixture
 def chromium_path() -> str:
     path = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     if not shutil.which(path):

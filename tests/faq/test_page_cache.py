@@ -18,14 +18,6 @@ from tests.factories import PositionPaperFactory, QuestionFactory, member
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def cached_pages(settings):
-    settings.FAQ_PAGE_CACHE = True
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def _page(client, question) -> str:
     response = client.get(question.get_absolute_url())
     assert response.status_code == 200
