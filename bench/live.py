@@ -69,6 +69,9 @@ def run_step(
     try:
         _, connected, connect_s, connect_failures = group.ask((), READY_TIMEOUT)
         log(f"  {connected}/{len(watcher_keys)} watchers connected in {connect_s} s")
+        # What holding the sockets costs (per-socket buffers, a deflate context each if
+        # negotiated), summed over the ASGI workers.
+        asgi_mb = sum(cpu.resident_mb(pid) or 0.0 for pid in stack.processes().get("asgi", []))
         idle = cpu.Meter(stack.processes).start()
         time.sleep(idle_seconds)
         idle_use = idle.stop()
@@ -139,6 +142,7 @@ def run_step(
             "messages_per_watcher_per_s": messages_per_second(in_window),
             "asgi_cpu_s": round(asgi_cpu, 3),
             "asgi_idle_cpu_per_s": round(idle_rate, 4),
+            "asgi_resident_mb_with_watchers": round(asgi_mb, 1),
             "cpu_ms_per_delivery": round(1000 * above_idle / deliveries, 4) if deliveries else None,
             "server_cpu_s": use["cpu_s"],
             "processes_started": use["processes_started"],

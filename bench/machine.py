@@ -57,6 +57,7 @@ def describe() -> dict:
                 ("DATABASE_PREPARE", "1"),
                 ("WSGI_WORKERS", "4"),
                 ("WSGI_THREADS", "2"),
+                ("WS_DEFLATE", "0"),
             )
         },
     }
