@@ -14,6 +14,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from bench import ws_client
+
 CONNECT_CONCURRENCY = 50
 OPEN_TIMEOUT = 60
 
@@ -35,8 +37,6 @@ def main(conn, url: str, origin: str, session_keys: list[str], compression: str 
 
 
 async def _run(conn, url, origin, session_keys, compression):
-    from websockets.asyncio.client import connect
-
     watchers = [Watcher() for _ in session_keys]
     gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
     first = [asyncio.Event() for _ in session_keys]
@@ -45,28 +45,29 @@ async def _run(conn, url, origin, session_keys, compression):
 
     async def watch(i: int, key: str):
         watcher = watchers[i]
+
+        def received(raw: str, at: int) -> None:
+            message = json.loads(raw)
+            if message.get("type") == "state":
+                watcher.messages.append(
+                    (message["version"], at, message["turnout"]["count"], message["status"])
+                )
+                first[i].set()
+
         try:
             async with gate:
-                ws = await connect(
+                ws = await ws_client.connect(
                     url,
                     origin=origin,
-                    additional_headers={"Cookie": f"sessionid={key}"},
+                    cookie=f"sessionid={key}",
                     compression=compression,
-                    open_timeout=OPEN_TIMEOUT,
-                    ping_interval=None,  # browsers do not ping; the server does
-                    max_queue=None,
+                    on_message=received,
+                    timeout=OPEN_TIMEOUT,
                 )
             sockets.append(ws)
-            async for raw in ws:
-                at = time.time_ns() // 1000
-                message = json.loads(raw)
-                if message.get("type") == "state":
-                    watcher.messages.append(
-                        (message["version"], at, message["turnout"]["count"], message["status"])
-                    )
-                    first[i].set()
+            code = await ws.closed
             if not finishing:
-                watcher.closed_by_server = f"closed {ws.close_code}"
+                watcher.closed_by_server = f"closed {code}"
         except Exception as failed:
             watcher.failure = f"{type(failed).__name__}: {str(failed)[:80]}"
         finally:
@@ -103,7 +104,7 @@ async def _run(conn, url, origin, session_keys, compression):
             finishing = True
             for ws in sockets:
                 with contextlib.suppress(Exception):  # closing at the end: nothing to report
-                    await asyncio.wait_for(ws.close(), 2)
+                    await ws.close(2)
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)

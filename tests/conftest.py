@@ -56,10 +56,12 @@ def _fresh_cache():
 def _fresh_process_caches():
     # Per-process caches keyed by ballot id: a rolled-back test's ids come back in the next.
     from ballots.live import snapshot
+    from config import stored_parts
 
     with snapshot._recent_lock:
         snapshot._recent.clear()
     snapshot.forget_electorates()
+    stored_parts.forget_all()
     yield
 
 

@@ -473,3 +473,92 @@ def test_growth_tells_linear_from_quadratic():
     quadratic = {str(n): _close_size(n, per_elector_s=1e-9, power=2) for n in (13000, 100000)}
     assert closing.growth(quadratic)["count"] == pytest.approx(100000 / 13000, rel=0.01)
     assert closing.growth({"1000": linear["1000"]}) == {}
+
+
+@pytest.mark.parametrize("compression", ["deflate", None])
+def test_ws_client_reads_what_a_real_server_sends(compression):
+    """bench.ws_client against the websockets library's server: the cookie and Origin arrive,
+    short, long and very long messages, fragmented and compressed ones, pings answered, the
+    server's close code reported, and a client close ends the socket."""
+    from websockets.asyncio.server import serve
+
+    long_text, huge_text = "é" * 200, "x" * 70_000
+
+    async def scenario():
+        seen = {}
+
+        async def handler(ws):
+            seen["cookie"] = ws.request.headers.get("Cookie")
+            seen["origin"] = ws.request.headers.get("Origin")
+            seen["extensions"] = ws.response.headers.get("Sec-WebSocket-Extensions")
+            for text in ("kort", long_text, huge_text):
+                await ws.send(text)
+            await ws.send(["in ", "drie ", "delen"])  # a fragmented message
+            seen["pong"] = await asyncio.wait_for(await ws.ping(b"p1"), 5) is not None
+            await ws.send("laatste")
+            await ws.close(1001, "gaat weg")
+
+        async with serve(handler, "127.0.0.1", 0, compression=compression) as server:
+            port = server.sockets[0].getsockname()[1]
+            received = []
+            ws = await _ws_connect(
+                f"ws://127.0.0.1:{port}/ws/ballots/1/live/?audience=public",
+                compression,
+                lambda text, at: received.append((text, at)),
+            )
+            code = await asyncio.wait_for(ws.closed, 5)
+            return seen, received, code
+
+    seen, received, code = asyncio.run(scenario())
+    assert seen["cookie"] == "sessionid=abc" and seen["origin"] == "http://127.0.0.1:1"
+    assert bool(seen["extensions"]) == (compression == "deflate")
+    assert [text for text, _ in received] == [
+        "kort",
+        long_text,
+        huge_text,
+        "in drie delen",
+        "laatste",
+    ]
+    assert all(at > 0 for _, at in received) and seen["pong"]
+    assert code == 1001
+
+
+def test_ws_client_closes_and_refuses_a_failed_handshake():
+    from websockets.asyncio.server import serve
+
+    from bench import ws_client
+
+    async def scenario():
+        async def handler(ws):
+            await ws.wait_closed()
+
+        async with serve(handler, "127.0.0.1", 0) as server:
+            port = server.sockets[0].getsockname()[1]
+            ws = await _ws_connect(f"ws://127.0.0.1:{port}/")
+            await ws.close(5)
+            closed_code = ws.closed.result()
+        plain = await asyncio.start_server(
+            lambda r, w: w.write(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"),
+            "127.0.0.1",
+            0,
+        )
+        async with plain:
+            port = plain.sockets[0].getsockname()[1]
+            with pytest.raises(ws_client.HandshakeError, match="403"):
+                await _ws_connect(f"ws://127.0.0.1:{port}/")
+        return closed_code
+
+    assert asyncio.run(scenario()) == 1000
+
+
+async def _ws_connect(url, compression=None, on_message=lambda text, at: None):
+    from bench import ws_client
+
+    return await ws_client.connect(
+        url,
+        origin="http://127.0.0.1:1",
+        cookie="sessionid=abc",
+        compression=compression,
+        on_message=on_message,
+        timeout=5,
+    )

@@ -1,6 +1,7 @@
 """The site shell's header and footer, rendered once per kind of page and filled in per request
-(members.templatetags.site_shell): the same HTML as rendering them fresh, the request's own
-CSRF token and path in every copy, and never one user's kind of menu in another's page."""
+(members.templatetags.site_shell on config.stored_parts): the same HTML as rendering them
+fresh, the request's own CSRF token and path in every copy, and never one user's kind of menu
+in another's page."""
 
 import re
 
@@ -9,17 +10,10 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from members.templatetags import site_shell
+from config import stored_parts
 from tests.factories import add_totp, board_member, member
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_parts():
-    site_shell._parts.clear()
-    yield
-    site_shell._parts.clear()
 
 
 def _shell(html: str) -> str:
@@ -36,9 +30,9 @@ def _tokens(html: str) -> list[str]:
 def test_a_stored_shell_is_the_shell_rendered_fresh_with_this_requests_token(client):
     client.force_login(member())
     first = client.get(reverse("faq:index")).content.decode()
-    assert site_shell._parts  # stored
+    assert stored_parts._slots  # stored
     second = client.get(reverse("faq:index")).content.decode()
-    site_shell._parts.clear()
+    stored_parts.forget_all()
     fresh = client.get(reverse("faq:index")).content.decode()
 
     def without_tokens(html):
@@ -47,8 +41,8 @@ def test_a_stored_shell_is_the_shell_rendered_fresh_with_this_requests_token(cli
     assert without_tokens(first) == without_tokens(second) == without_tokens(fresh)
     for page in (first, second, fresh):
         tokens = _tokens(_shell(page))
-        assert len(tokens) == 2 and site_shell.CSRF_MARK not in page  # logout + language
-        assert site_shell.PATH_MARK not in page
+        assert len(tokens) == 2 and stored_parts.CSRF_MARK not in page  # logout + language
+        assert stored_parts.PATH_MARK not in page
 
 
 def test_the_shells_token_logs_out_and_its_form_keeps_the_page(client):
@@ -72,7 +66,7 @@ def test_the_language_forms_next_is_this_pages_path_escaped(client):
         return html[html.index('<footer class="site-footer">') :]
 
     stored = footer(client.get(reverse("faq:search"), hostile).content.decode())
-    site_shell._parts.clear()
+    stored_parts.forget_all()
     fresh = footer(client.get(reverse("faq:search"), hostile).content.decode())
     assert re.findall(r'name="next" type="hidden" value="([^"]+)"', stored) == re.findall(
         r'name="next" type="hidden" value="([^"]+)"', fresh
