@@ -6,8 +6,9 @@ the ORM, these annotated queries cost 1.4 and 2.1 ms of CPU to compile on every 
 times what the database needs to answer them (measured in one process on PostgreSQL, issue
 #18). The statements here are fixed strings, so PostgreSQL prepares each once per connection.
 
-Table and column names come from the models' metadata, so a renamed table breaks no query;
-tests/test_member_reads.py compares both reads with their ORM form on every kind of elector.
+Table names come from the models' metadata; the columns are the fields' own names (id,
+ballot_id, user_id, ...). tests/ballots/test_member_reads.py compares both reads with their
+ORM form on every kind of elector, so a renamed column fails there, not at an assembly.
 """
 
 from functools import cache
