@@ -44,6 +44,7 @@ class Connection(asyncio.Protocol):
         self._fresh_inflater_each_message = False
         self._parts: list[bytes] = []
         self._compressed = False
+        self._close_sent = False  # after our close frame we send nothing more (RFC 6455, 5.5.1)
         self.transport: asyncio.Transport | None = None
 
     # --- asyncio.Protocol ----------------------------------------------------------------
@@ -142,8 +143,9 @@ class Connection(asyncio.Protocol):
 
     def _send(self, opcode: int, payload: bytes) -> None:
         """A client's frames are masked (RFC 6455, 5.3); the bench sends only short ones."""
-        if self.transport is None or self.transport.is_closing():
+        if self.transport is None or self.transport.is_closing() or self._close_sent:
             return
+        self._close_sent = opcode == CLOSE
         mask = os.urandom(4)
         masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
         self.transport.write(bytes([0x80 | opcode, 0x80 | len(payload)]) + mask + masked)
